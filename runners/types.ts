@@ -1,0 +1,44 @@
+/**
+ * The runner interface (the eshost / test262-harness idea): one small file per implementation,
+ * registered by name. A runner first lists the expressions it can use for a case (how the case is
+ * spelled in its framework's own API), each run and reported as its own variant, or says why it
+ * cannot run it. Execution happens in `execute`, which may load the framework lazily; isolated
+ * runners execute in a child process (runners/host/).
+ */
+import type { RunnerName } from '../src/case/schema.js';
+import type { ConvTransposeGeometry } from '../src/geometry/types.js';
+import type { CaseTensors } from '../src/tensor.js';
+
+/** The exact native call made, for reports: op, attributes, layouts and shapes. */
+export interface NativeCall {
+  readonly op: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly layouts: Readonly<Record<string, string>>;
+  readonly shapes: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface Expression {
+  /** Variant name, unique per runner and case, e.g. 'pads', 'auto_pad=SAME_UPPER', 'same'. */
+  readonly variant: string;
+  /** When the framework computes only part of the operation and tconv does the rest. */
+  readonly emulation?: string;
+  readonly call: NativeCall;
+}
+
+export type Plan =
+  | { readonly supported: true; readonly expressions: readonly Expression[] }
+  | { readonly supported: false; readonly reason: string };
+
+export type ExecuteResult =
+  | { readonly status: 'ok'; readonly output: Float32Array | Float64Array; readonly shape: readonly number[] }
+  | { readonly status: 'error'; readonly message: string };
+
+export interface Runner {
+  readonly name: RunnerName;
+  /** Runs in a child process (a native crash must not take tconv down). */
+  readonly isolated: boolean;
+  plan(geometry: ConvTransposeGeometry): Plan;
+  /** Loads the framework; returns its version or throws with what is missing. */
+  load(): Promise<string>;
+  execute(geometry: ConvTransposeGeometry, expression: Expression, tensors: CaseTensors): Promise<ExecuteResult>;
+}

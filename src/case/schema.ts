@@ -1,0 +1,199 @@
+/**
+ * The case file vocabulary, schema v1: the single definition behind validation and
+ * `cases/schema.json`. Semantic rules that need more than one field (ranks, geometry) live in
+ * `geometry/resolve.ts`.
+ */
+import type { Schema } from './schemaDsl.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Every runner name tconv knows; case files may only name these. */
+export const RUNNER_NAMES = [
+  'reference',
+  'tfjs-node',
+  'onnxruntime',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'onnxruntime-web',
+  'torch',
+] as const;
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+
+export const LAYOUTS = ['NCW', 'NWC', 'NCHW', 'NHWC', 'NCDHW', 'NDHWC'] as const;
+export const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const;
+export const DISTRIBUTIONS = ['uniform', 'normal', 'integers'] as const;
+/** Statuses a known divergence may declare. */
+export const EXPECTED_STATUSES = ['mismatch', 'error', 'crash', 'timeout', 'unsupported'] as const;
+
+const positiveInt: Schema = { kind: 'integer', minimum: 1 };
+const nonNegativeInt: Schema = { kind: 'integer', minimum: 0 };
+const finiteNumber: Schema = { kind: 'number' };
+
+const intOrList = (item: Schema, description: string): Schema => ({
+  kind: 'oneOf',
+  label: `${item.kind === 'integer' && item.minimum === 1 ? 'a positive integer' : 'a non-negative integer'} or a list of them (one per spatial axis)`,
+  description,
+  options: [item, { kind: 'array', items: item, minItems: 1, maxItems: 3 }],
+});
+
+const paddingSchema: Schema = {
+  kind: 'oneOf',
+  label:
+    "'SAME' or 'VALID' (TensorFlow/Keras), {auto_pad: ...} or {pads: [...]} (ONNX), or an integer / list of integers (PyTorch)",
+  description:
+    'The padding, which also names the convention. SAME | VALID: TensorFlow/Keras. {auto_pad} or {pads}: ONNX ConvTranspose. An integer or list: PyTorch ConvTranspose symmetric padding.',
+  options: [
+    { kind: 'string', enum: ['SAME', 'VALID'], description: 'TensorFlow/Keras padding' },
+    { kind: 'integer', minimum: 0, description: 'PyTorch symmetric padding (all axes)' },
+    {
+      kind: 'array',
+      items: nonNegativeInt,
+      minItems: 1,
+      maxItems: 3,
+      description: 'PyTorch symmetric padding per spatial axis',
+    },
+    {
+      kind: 'object',
+      description: 'ONNX ConvTranspose padding attributes',
+      properties: {
+        auto_pad: {
+          kind: 'string',
+          enum: AUTO_PADS,
+          description: 'ONNX auto_pad (default NOTSET)',
+        },
+        pads: {
+          kind: 'array',
+          items: nonNegativeInt,
+          minItems: 2,
+          maxItems: 6,
+          description: 'ONNX pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...]',
+        },
+      },
+    },
+  ],
+};
+
+const flatNumbers = (description: string): Schema => ({
+  kind: 'array',
+  items: finiteNumber,
+  description,
+});
+
+const toleranceSchema: Schema = {
+  kind: 'object',
+  description:
+    'Comparison tolerance: {atol, rtol} (|a-b| <= atol + rtol*|b|) or {ulp}; default: automatic (a float32 error bound from the reference).',
+  properties: {
+    atol: { kind: 'number', minimum: 0, description: 'absolute tolerance' },
+    rtol: { kind: 'number', minimum: 0, description: 'relative tolerance' },
+    ulp: { kind: 'integer', minimum: 0, description: 'units in the last place (float32)' },
+  },
+};
+
+const expectedEntry: Schema = {
+  kind: 'object',
+  description: 'A known divergence of one runner (or one of its variants) on this case.',
+  required: ['runner', 'status', 'reason'],
+  properties: {
+    runner: { kind: 'string', enum: RUNNER_NAMES },
+    variant: { kind: 'string', description: "the runner's variant (spelling) it applies to; all when absent" },
+    status: { kind: 'string', enum: EXPECTED_STATUSES },
+    reason: { kind: 'string', description: 'why the runner diverges' },
+    link: { kind: 'string', description: 'an issue, spec clause or source line' },
+  },
+};
+
+/** Fields a case may set (and so may `defaults`). */
+const caseProperties: Record<string, Schema> = {
+  name: {
+    kind: 'string',
+    pattern: '^[A-Za-z0-9._-]+$',
+    description: 'Unique in the file; part of the case id file/name.',
+  },
+  description: { kind: 'string' },
+  tags: { kind: 'array', items: { kind: 'string' } },
+  input: {
+    kind: 'array',
+    items: positiveInt,
+    minItems: 3,
+    maxItems: 5,
+    description: 'Input shape [N, C, spatial...] in `layout` order.',
+  },
+  layout: { kind: 'string', enum: LAYOUTS, description: 'Data layout (default channels-first).' },
+  out_channels: { ...positiveInt, description: 'Total output channels M.' },
+  kernel: {
+    kind: 'array',
+    items: positiveInt,
+    minItems: 1,
+    maxItems: 3,
+    description: 'Spatial kernel size; its length (1, 2 or 3) is the rank.',
+  },
+  strides: intOrList(positiveInt, 'Stride per spatial axis (default 1).'),
+  dilations: intOrList(positiveInt, 'Dilation per spatial axis (default 1).'),
+  group: { ...positiveInt, description: 'Groups; must divide C and M (default 1).' },
+  bias: { kind: 'boolean', description: 'Whether the operation adds a bias (default false).' },
+  padding: paddingSchema,
+  output_padding: intOrList(nonNegativeInt, 'Output padding (ONNX/PyTorch/Keras).'),
+  output_shape: {
+    kind: 'array',
+    items: positiveInt,
+    minItems: 1,
+    maxItems: 3,
+    description:
+      "Spatial output size: TF's output_shape, ONNX's output_shape attribute, or PyTorch's output_size.",
+  },
+  dtype: { kind: 'string', enum: ['float32'], description: 'Element type (float32 only for now).' },
+  seed: { ...nonNegativeInt, description: 'Seed for generated tensors (default: hash of file and case name).' },
+  distribution: { kind: 'string', enum: DISTRIBUTIONS, description: 'How generated tensors are drawn.' },
+  data: {
+    kind: 'object',
+    description: 'Literal tensors, flat row-major; those left out are generated from the seed.',
+    properties: {
+      input: flatNumbers('input in `layout` order'),
+      weight: flatNumbers('weight as [C, M/group, k...] (ONNX/PyTorch layout)'),
+      bias: flatNumbers('bias [M]'),
+    },
+  },
+  expect: {
+    kind: 'object',
+    description: 'A documented expected output, flat in `layout` order.',
+    properties: {
+      shape: { kind: 'array', items: positiveInt, minItems: 3, maxItems: 5 },
+      output: flatNumbers('expected output values'),
+    },
+  },
+  tolerance: toleranceSchema,
+  runners: {
+    kind: 'array',
+    items: { kind: 'string', enum: RUNNER_NAMES },
+    minItems: 1,
+    description: 'Restrict the case to these runners.',
+  },
+  expected: { kind: 'array', items: expectedEntry, description: 'Known divergences.' },
+};
+
+/** Required once `defaults` are merged in (so not enforced on the case mapping alone). */
+export const REQUIRED_CASE_FIELDS = ['input', 'out_channels', 'kernel'] as const;
+
+export const caseSchema: Schema = {
+  kind: 'object',
+  required: ['name'],
+  properties: caseProperties,
+};
+
+/** `defaults` may hold any case field except the per-case identity. */
+const defaultsProperties = Object.fromEntries(
+  Object.entries(caseProperties).filter(([name]) => !['name', 'data', 'expect'].includes(name)),
+);
+
+export const caseFileSchema: Schema = {
+  kind: 'object',
+  description: 'A tconv case file (schema v1): transposed convolutions to run and compare.',
+  required: ['description', 'cases'],
+  properties: {
+    $schema: { kind: 'string', description: 'Path or URL of this JSON Schema (for editors).' },
+    description: { kind: 'string', description: 'What this file covers.' },
+    defaults: { kind: 'object', properties: defaultsProperties, description: 'Fields every case inherits.' },
+    cases: { kind: 'array', items: caseSchema, minItems: 1 },
+  },
+};

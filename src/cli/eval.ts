@@ -1,0 +1,78 @@
+/** `tconv eval FILE... [--case NAME] [--runner NAME] [--format json|table]`: print outputs. */
+import { loadCaseFiles } from '../case/load.js';
+import { selectCases } from '../case/select.js';
+import { caseTensors } from '../data/tensors.js';
+import { EXIT, UserError } from '../errors.js';
+import { formatTensor } from '../format/tensor.js';
+import type { VariantResult } from '../run/results.js';
+import { openSession } from '../run/sessions.js';
+import { COMMON_OPTIONS, maxElementsOption, parseCommand, requirePositionals, stringList } from './options.js';
+
+/** The stable `eval --format json` contract: one object per case and variant. */
+export interface EvalRecord {
+  readonly case: string;
+  readonly runner: string;
+  readonly variant?: string;
+  readonly status: 'ok' | 'unsupported' | 'error';
+  readonly shape: readonly number[];
+  readonly data: readonly number[];
+  readonly reason?: string;
+}
+
+export function evalRecord(caseId: string, result: VariantResult): EvalRecord {
+  const base = { case: caseId, runner: result.runner, ...(result.variant ? { variant: result.variant } : {}) };
+  const outcome = result.outcome;
+  switch (outcome.status) {
+    case 'ok':
+      return { ...base, status: 'ok', shape: outcome.shape, data: Array.from(outcome.output) };
+    case 'unsupported':
+      return { ...base, status: 'unsupported', shape: [], data: [], reason: outcome.reason };
+    case 'error':
+      return { ...base, status: 'error', shape: [], data: [], reason: outcome.message };
+    case 'crashed':
+      return { ...base, status: 'error', shape: [], data: [], reason: `runner crashed (${outcome.signal}): ${outcome.stderrTail}` };
+    case 'timeout':
+      return { ...base, status: 'error', shape: [], data: [], reason: `timed out after ${outcome.timeoutMs} ms` };
+  }
+}
+
+export async function evalCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommand('eval', argv, {
+    ...COMMON_OPTIONS,
+    runner: { type: 'string', default: 'reference' },
+    format: { type: 'string', default: 'table' },
+  });
+  requirePositionals('eval', positionals, 'one or more case files');
+  const format = values['format'];
+  if (format !== 'json' && format !== 'table') {
+    throw new UserError(`--format expects json or table, got '${String(format)}'`, EXIT.invalidInput);
+  }
+  const files = loadCaseFiles(positionals, { maxElements: maxElementsOption(values['max-elements']) });
+  const cases = selectCases(files, stringList(values['case']));
+  const session = await openSession(String(values['runner']));
+  const records: EvalRecord[] = [];
+  try {
+    for (const entry of cases) {
+      const results = await session.runCase(entry.geometry, caseTensors(entry.spec, entry.geometry, entry.seed));
+      for (const result of results) {
+        const record = evalRecord(entry.id, result);
+        if (format === 'json') records.push(record);
+        else printRecord(record, entry.geometry.layout);
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  if (format === 'json') process.stdout.write(`${JSON.stringify(records)}\n`);
+  return EXIT.ok;
+}
+
+function printRecord(record: EvalRecord, layout: string): void {
+  const title = `${record.case} [${record.runner}${record.variant ? ` ${record.variant}` : ''}]`;
+  if (record.status !== 'ok') {
+    process.stdout.write(`${title}: ${record.status}: ${record.reason ?? ''}\n\n`);
+    return;
+  }
+  process.stdout.write(`${title}: shape [${record.shape.join(', ')}] (${layout})\n`);
+  process.stdout.write(`${formatTensor(record.data, record.shape).join('\n')}\n\n`);
+}

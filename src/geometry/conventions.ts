@@ -1,0 +1,231 @@
+/**
+ * The padding rules of each framework, per spatial axis. Each returns the crop (beginCrop,
+ * outputSize) the framework applies, or the rule the parameters break. Sources:
+ * - TensorFlow: tf.nn.conv2d_transpose / Conv2DBackpropInput (core/kernels/conv_grad_input_ops,
+ *   core/framework/kernel_shape_util.cc GetWindowedOutputSizeVerbose) and Keras
+ *   `deconv_output_length` (keras/src/utils/conv_utils.py).
+ * - ONNX: ConvTranspose, opsets 11 and 22 (docs/Operators.md#ConvTranspose).
+ * - PyTorch: torch.nn.ConvTranspose{1,2,3}d and `_ConvTransposeNd._output_padding`.
+ */
+import { effectiveKernelSize, fullOutputSize } from './build.js';
+
+export interface AxisParams {
+  readonly inputSize: number;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly dilation: number;
+}
+
+export interface AxisDecision {
+  readonly beginCrop: number;
+  readonly outputSize: number;
+  readonly outputPadding: number;
+}
+
+/** A broken rule: which case field causes it and what the rule says. */
+export interface RuleViolation {
+  readonly field: 'padding' | 'output_padding' | 'output_shape' | 'strides' | 'kernel' | 'input';
+  readonly message: string;
+}
+
+export type AxisOutcome = AxisDecision | RuleViolation;
+
+export function isViolation(outcome: AxisOutcome): outcome is RuleViolation {
+  return 'message' in outcome;
+}
+
+const full = (a: AxisParams): number =>
+  fullOutputSize(a.inputSize, a.kernelSize, a.stride, a.dilation);
+
+// ---------------------------------------------------------------- TensorFlow / Keras
+
+/**
+ * Keras `deconv_output_length`: without output_padding, SAME gives i*s and VALID gives
+ * i*s + max(k_eff - s, 0); with it, (i-1)*s + k_eff - 2*pad + output_padding where
+ * pad = k_eff // 2 for SAME and 0 for VALID.
+ */
+export function kerasOutputSize(
+  a: AxisParams,
+  padding: 'SAME' | 'VALID',
+  outputPadding: number | null,
+): number {
+  const kEff = effectiveKernelSize(a.kernelSize, a.dilation);
+  if (outputPadding === null) {
+    return padding === 'SAME'
+      ? a.inputSize * a.stride
+      : a.inputSize * a.stride + Math.max(kEff - a.stride, 0);
+  }
+  const pad = padding === 'SAME' ? Math.floor(kEff / 2) : 0;
+  return (a.inputSize - 1) * a.stride + kEff - 2 * pad + outputPadding;
+}
+
+/**
+ * The output sizes TensorFlow accepts for an input size: Conv2DBackpropInput recomputes the
+ * forward output size from `o` and requires it to equal i. SAME: ceil(o/s) = i, so
+ * o in [s(i-1)+1, s*i]; VALID: floor((o - k_eff)/s) + 1 = i, so o in [full, full + s - 1].
+ */
+export function tfAcceptedOutputRange(
+  a: AxisParams,
+  padding: 'SAME' | 'VALID',
+): readonly [number, number] {
+  if (padding === 'SAME') return [a.stride * (a.inputSize - 1) + 1, a.stride * a.inputSize];
+  const fullSize = full(a);
+  return [fullSize, fullSize + a.stride - 1];
+}
+
+/** TF's crop for an accepted o: total = max(0, full - o), begin = floor(total / 2) (SAME). */
+export function tfBeginCrop(a: AxisParams, padding: 'SAME' | 'VALID', outputSize: number): number {
+  if (padding === 'VALID') return 0;
+  return Math.floor(Math.max(0, full(a) - outputSize) / 2);
+}
+
+export function resolveTfAxis(
+  a: AxisParams,
+  padding: 'SAME' | 'VALID',
+  outputShape: number | null,
+  kerasOutputPadding: number | null,
+): AxisOutcome {
+  if (outputShape !== null && kerasOutputPadding !== null) {
+    return {
+      field: 'output_padding',
+      message:
+        'with TF/Keras padding give either output_shape (tf.nn.conv2d_transpose) or output_padding (Keras Conv2DTranspose), not both',
+    };
+  }
+  if (kerasOutputPadding !== null && kerasOutputPadding >= a.stride) {
+    return {
+      field: 'output_padding',
+      message: `Keras requires output_padding < strides ("Strides must be greater than output padding"): got output_padding ${kerasOutputPadding} with stride ${a.stride}`,
+    };
+  }
+  const outputSize = outputShape ?? kerasOutputSize(a, padding, kerasOutputPadding);
+  const [low, high] = tfAcceptedOutputRange(a, padding);
+  if (outputSize < low || outputSize > high) {
+    const rule =
+      padding === 'SAME'
+        ? `SAME needs ceil(o/s) = i, i.e. o in [${low}, ${high}]`
+        : `VALID needs floor((o - k_eff)/s) + 1 = i, i.e. o in [${low}, ${high}]`;
+    return {
+      field: outputShape !== null ? 'output_shape' : 'output_padding',
+      message: `TensorFlow rejects output size ${outputSize} for input ${a.inputSize}, kernel ${a.kernelSize}, stride ${a.stride}, dilation ${a.dilation}: ${rule} (Conv2DBackpropInput: "Size of out_backprop doesn't match computed")`,
+    };
+  }
+  return {
+    beginCrop: tfBeginCrop(a, padding, outputSize),
+    outputSize,
+    outputPadding: kerasOutputPadding ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------- ONNX
+
+export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
+
+/**
+ * ONNX's split of total_padding: SAME_UPPER puts the odd pixel at the end (begin = total/2);
+ * NOTSET and SAME_LOWER put it at the start (begin = total - total/2).
+ * A negative total (requested output longer than full + output_padding) has no defined split in
+ * the spec (pads must be >= 0); like ONNX Runtime and TensorFlow we clamp it to 0, so the extra
+ * outputs are zeros (plus bias) at the end.
+ */
+export function onnxBeginCrop(autoPad: AutoPad, totalPadding: number): number {
+  const total = Math.max(0, totalPadding);
+  return autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
+}
+
+/** ONNX: "Each padding value in output_padding must be less than the corresponding stride/dilation dimension". */
+export function onnxOutputPaddingViolation(a: AxisParams, outputPadding: number): RuleViolation | null {
+  if (outputPadding < a.stride || outputPadding < a.dilation) return null;
+  return {
+    field: 'output_padding',
+    message: `ONNX requires output_padding to be less than the stride or the dilation: got ${outputPadding} with stride ${a.stride}, dilation ${a.dilation}`,
+  };
+}
+
+export function resolveOnnxAxis(
+  a: AxisParams,
+  autoPad: AutoPad,
+  padBegin: number,
+  padEnd: number,
+  outputShape: number | null,
+  outputPadding: number,
+): AxisOutcome {
+  const violation = onnxOutputPaddingViolation(a, outputPadding);
+  if (violation) return violation;
+  const fullSize = full(a);
+  if (outputShape !== null) {
+    // Spec: total_padding = stride*(input-1) + output_padding + ((kernel-1)*dilation + 1) - output_shape;
+    // explicit pads are ignored.
+    const total = fullSize + outputPadding - outputShape;
+    return { beginCrop: onnxBeginCrop(autoPad, total), outputSize: outputShape, outputPadding };
+  }
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    // Spec: output_shape[i] = input_shape[i] * strides[i] for SAME_UPPER/SAME_LOWER.
+    const outputSize = a.inputSize * a.stride;
+    const total = fullSize + outputPadding - outputSize;
+    return { beginCrop: onnxBeginCrop(autoPad, total), outputSize, outputPadding };
+  }
+  // VALID pads nothing; NOTSET uses the explicit pads (default 0):
+  // output = stride*(input-1) + output_padding + ((kernel-1)*dilation+1) - pad_begin - pad_end.
+  const outputSize = fullSize + outputPadding - padBegin - padEnd;
+  if (outputSize <= 0) {
+    return {
+      field: 'padding',
+      message: `output size would be ${outputSize} (full ${fullSize} + output_padding ${outputPadding} - pads ${padBegin} - ${padEnd}); it must be > 0`,
+    };
+  }
+  return { beginCrop: padBegin, outputSize, outputPadding };
+}
+
+// ---------------------------------------------------------------- PyTorch
+
+/** PyTorch: "output padding must be smaller than either stride or dilation". */
+export function torchOutputPaddingViolation(a: AxisParams, outputPadding: number): RuleViolation | null {
+  if (outputPadding < a.stride || outputPadding < a.dilation) return null;
+  return {
+    field: 'output_padding',
+    message: `PyTorch requires output padding to be smaller than either stride or dilation: got ${outputPadding} with stride ${a.stride}, dilation ${a.dilation}`,
+  };
+}
+
+/** PyTorch's size without output padding: (i-1)*s - 2p + d(k-1) + 1. */
+export function torchMinimumOutputSize(a: AxisParams, padding: number): number {
+  return full(a) - 2 * padding;
+}
+
+export function resolveTorchAxis(
+  a: AxisParams,
+  padding: number,
+  outputPadding: number | null,
+  outputSize: number | null,
+): AxisOutcome {
+  const minimum = torchMinimumOutputSize(a, padding);
+  let effectivePadding = outputPadding ?? 0;
+  if (outputSize !== null) {
+    if (outputPadding !== null) {
+      return {
+        field: 'output_padding',
+        message:
+          'with PyTorch padding give either output_shape (forward(..., output_size)) or output_padding, not both',
+      };
+    }
+    const maximum = minimum + a.stride - 1;
+    if (outputSize < minimum || outputSize > maximum) {
+      return {
+        field: 'output_shape',
+        message: `PyTorch: requested an output size of ${outputSize}, but valid sizes range from ${minimum} to ${maximum} (input ${a.inputSize}, stride ${a.stride}, padding ${padding})`,
+      };
+    }
+    effectivePadding = outputSize - minimum;
+  }
+  const violation = torchOutputPaddingViolation(a, effectivePadding);
+  if (violation) return violation;
+  const size = minimum + effectivePadding;
+  if (size <= 0) {
+    return {
+      field: 'padding',
+      message: `output size would be ${size} ((i-1)*s - 2*padding + k_eff + output_padding with padding ${padding}); it must be > 0`,
+    };
+  }
+  return { beginCrop: padding, outputSize: size, outputPadding: effectivePadding };
+}

@@ -1,0 +1,22 @@
+/** Public surface of the native float64 reference. */
+export {
+  convTransposeReference,
+  checkTensors,
+  type ReferenceOptions,
+  type ReferenceOutput,
+  type ReferenceResult,
+} from "./reference.js";
+export {
+  convTransposeReferenceParallel,
+  DEFAULT_MIN_PARALLEL_WORK,
+  type ParallelReferenceOptions,
+} from "./parallel.js";
+export { shutdownReferenceWorkers } from "./workers.js";
+export {
+  computeTermCounts,
+  float32ErrorBound,
+  float32ErrorBounds,
+  float32Gamma,
+  multiplyAddCount,
+  FLOAT32_UNIT_ROUNDOFF,
+} from "./bounds.js";

@@ -1,0 +1,70 @@
+/**
+ * The asynchronous reference entry: same kernel, same per-element summation order (so results
+ * are bit-identical to `convTransposeReference`), rows split across worker threads writing into
+ * SharedArrayBuffers. Small problems take the synchronous path: below a few million
+ * multiply-adds, posting to workers costs more than it saves.
+ */
+import type { ConvTransposeGeometry } from "../geometry/types.js";
+import type { CaseTensors } from "../tensor.js";
+import { multiplyAddCount } from "./bounds.js";
+import { kernelRowCount, type KernelJob } from "./kernel.js";
+import { sharedFloat64 } from "./plan.js";
+import {
+  assembleResult,
+  buildReferenceJobs,
+  convTransposeReference,
+  type ReferenceOptions,
+  type ReferenceOutput,
+  type ReferenceResult,
+} from "./reference.js";
+import { defaultThreadCount, runJobsOnWorkers } from "./workers.js";
+
+/** Multiply-adds (value and bound passes together) from which workers pay off. */
+export const DEFAULT_MIN_PARALLEL_WORK = 2e6;
+
+export interface ParallelReferenceOptions extends ReferenceOptions {
+  /** Below this many multiply-adds, run synchronously (default 2e6; 0 forces workers). */
+  readonly minParallelWork?: number;
+  /** Worker threads to split the rows over (default: one per core). */
+  readonly threads?: number;
+}
+
+/**
+ * Multi-threaded reference. Arrays of the result live on SharedArrayBuffers when workers ran.
+ */
+export async function convTransposeReferenceParallel(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options?: ParallelReferenceOptions & { readonly withBounds?: true },
+): Promise<ReferenceResult>;
+export async function convTransposeReferenceParallel(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ParallelReferenceOptions & { readonly withBounds: false },
+): Promise<ReferenceOutput>;
+export async function convTransposeReferenceParallel(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ParallelReferenceOptions,
+): Promise<ReferenceResult | ReferenceOutput>;
+export async function convTransposeReferenceParallel(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ParallelReferenceOptions = {},
+): Promise<ReferenceResult | ReferenceOutput> {
+  const withBounds = options.withBounds ?? true;
+  const passes = withBounds ? 2 : 1;
+  const work = multiplyAddCount(geometry) * passes;
+  const threads = Math.max(
+    1,
+    Math.floor(options.threads ?? defaultThreadCount()),
+  );
+  if (work < (options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK)) {
+    return convTransposeReference(geometry, tensors, { withBounds });
+  }
+  const jobs = buildReferenceJobs(geometry, tensors, withBounds, sharedFloat64);
+  const kernelJobs: KernelJob[] =
+    jobs.absolute === null ? [jobs.value] : [jobs.value, jobs.absolute];
+  await runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads);
+  return assembleResult(geometry, jobs);
+}

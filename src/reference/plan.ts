@@ -1,0 +1,243 @@
+/**
+ * Turns a canonical geometry plus float32 tensors into a `KernelJob`: rank padded to 3, input
+ * repacked channels-last in float64, weight repacked into blocks of 4 output channels, and per
+ * axis tables of which kernel taps reach each output index.
+ */
+import type { AxisGeometry, ConvTransposeGeometry } from "../geometry/types.js";
+import { rowMajorStrides, type CaseTensors } from "../tensor.js";
+import type { AxisTaps, KernelJob } from "./kernel.js";
+
+/** Allocates a zero-filled float64 array (plain or on a SharedArrayBuffer). */
+export type Float64Allocator = (length: number) => Float64Array;
+
+export const plainFloat64: Float64Allocator = (length) =>
+  new Float64Array(length);
+
+export const sharedFloat64: Float64Allocator = (length) =>
+  new Float64Array(
+    new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT),
+  );
+
+/** Output channels per weight block: the kernel keeps 4 channels x 2 pixels in registers. */
+export const CHANNEL_BLOCK = 4;
+
+/** A size-1 axis standing in for the missing outer axes of rank 1 and 2 problems. */
+const UNIT_AXIS: AxisGeometry = {
+  inputSize: 1,
+  kernelSize: 1,
+  stride: 1,
+  dilation: 1,
+  effectiveKernelSize: 1,
+  fullSize: 1,
+  beginCrop: 0,
+  endCrop: 0,
+  outputPadding: 0,
+  outputSize: 1,
+};
+
+/** The geometry's axes padded in front to exactly three: [D, H, W]. */
+export function paddedAxes(
+  geometry: ConvTransposeGeometry,
+): [AxisGeometry, AxisGeometry, AxisGeometry] {
+  const axes = [...geometry.axes];
+  while (axes.length < 3) axes.unshift(UNIT_AXIS);
+  return [axes[0]!, axes[1]!, axes[2]!];
+}
+
+function greatestCommonDivisor(a: number, b: number): number {
+  return b === 0 ? a : greatestCommonDivisor(b, a % b);
+}
+
+/**
+ * For output j the full index is t = j + beginCrop, and tap q contributes input p when
+ * t = p*s + q*d with 0 <= p < i, 0 <= q < k (t >= fullSize has no taps: zero rows). The valid q
+ * satisfy q*d = t (mod s), an arithmetic progression of step s/gcd(s, d); p then falls by
+ * d/gcd(s, d) per step.
+ */
+export function buildAxisTaps(axis: AxisGeometry): AxisTaps {
+  const { outputSize, beginCrop, stride, dilation, kernelSize, inputSize } =
+    axis;
+  const firstTap = new Int32Array(outputSize);
+  const tapCount = new Int32Array(outputSize);
+  const firstInput = new Int32Array(outputSize);
+  for (let j = 0; j < outputSize; j++) {
+    const t = j + beginCrop;
+    let count = 0;
+    for (let q = 0; q < kernelSize; q++) {
+      const offset = t - q * dilation;
+      const p = offset / stride;
+      if (offset < 0 || offset % stride !== 0 || p >= inputSize) continue;
+      if (count === 0) {
+        firstTap[j] = q;
+        firstInput[j] = p;
+      }
+      count++;
+    }
+    tapCount[j] = count;
+  }
+  const divisor = greatestCommonDivisor(stride, dilation);
+  return {
+    firstTap,
+    tapCount,
+    firstInput,
+    tapStep: stride / divisor,
+    inputStep: dilation / divisor,
+    stride,
+  };
+}
+
+/** Input in the geometry's layout -> channels-last [N, D, H, W, C] float64 (optionally |x|). */
+function repackInput(
+  geometry: ConvTransposeGeometry,
+  input: Float32Array,
+  allocate: Float64Allocator,
+  absolute: boolean,
+): Float64Array {
+  const packed = allocate(geometry.inputElements);
+  if (geometry.channelsLast) packed.set(input);
+  else
+    transposeChannelsLast(input, packed, geometry.batch, geometry.inChannels);
+  if (absolute)
+    packed.forEach((value, index) => (packed[index] = Math.abs(value)));
+  return packed;
+}
+
+/** [N, C, pixels] -> [N, pixels, C], reading the source in order. */
+function transposeChannelsLast(
+  from: Float32Array,
+  to: Float64Array,
+  batch: number,
+  channels: number,
+): void {
+  const pixels = from.length / (batch * channels);
+  let source = 0;
+  for (let n = 0; n < batch; n++) {
+    const imageBase = n * pixels * channels;
+    for (let c = 0; c < channels; c++) {
+      for (let pixel = 0; pixel < pixels; pixel++) {
+        to[imageBase + pixel * channels + c] = from[source++]!;
+      }
+    }
+  }
+}
+
+/** Weight [C, M/group, kD, kH, kW] -> [group][kD][kH][kW][block][C/group][4], zero-padded. */
+function repackWeight(
+  geometry: ConvTransposeGeometry,
+  weight: Float32Array,
+  allocate: Float64Allocator,
+  absolute: boolean,
+): Float64Array {
+  const { group, inChannelsPerGroup, outChannelsPerGroup } = geometry;
+  const taps =
+    geometry.weightElements / (geometry.inChannels * outChannelsPerGroup);
+  const blocks = Math.ceil(outChannelsPerGroup / CHANNEL_BLOCK);
+  const packed = allocate(
+    group * taps * blocks * inChannelsPerGroup * CHANNEL_BLOCK,
+  );
+  for (let c = 0; c < geometry.inChannels; c++) {
+    const g = Math.floor(c / inChannelsPerGroup);
+    const cg = c - g * inChannelsPerGroup;
+    for (let mo = 0; mo < outChannelsPerGroup; mo++) {
+      const block = Math.floor(mo / CHANNEL_BLOCK);
+      for (let tap = 0; tap < taps; tap++) {
+        const value = weight[(c * outChannelsPerGroup + mo) * taps + tap]!;
+        const to =
+          (((g * taps + tap) * blocks + block) * inChannelsPerGroup + cg) *
+            CHANNEL_BLOCK +
+          (mo % CHANNEL_BLOCK);
+        packed[to] = absolute ? Math.abs(value) : value;
+      }
+    }
+  }
+  return packed;
+}
+
+function repackBias(
+  bias: Float32Array | null,
+  absolute: boolean,
+): Float64Array | null {
+  if (bias === null) return null;
+  return Float64Array.from(bias, (value) =>
+    absolute ? Math.abs(value) : value,
+  );
+}
+
+/** Strides of the output for (n, m, d, h, w) in the geometry's layout, rank padded to 3. */
+function outputStrides(geometry: ConvTransposeGeometry): {
+  n: number;
+  m: number;
+  spatial: [number, number, number];
+} {
+  const strides = rowMajorStrides(geometry.outputShape);
+  const rank = geometry.rank;
+  const channelAxis = geometry.channelsLast ? rank + 1 : 1;
+  const firstSpatial = geometry.channelsLast ? 1 : 2;
+  const spatial = Array.from(
+    { length: rank },
+    (_, axis) => strides[firstSpatial + axis]!,
+  );
+  while (spatial.length < 3) spatial.unshift(0);
+  return {
+    n: strides[0]!,
+    m: strides[channelAxis]!,
+    spatial: [spatial[0]!, spatial[1]!, spatial[2]!],
+  };
+}
+
+export interface PlanOptions {
+  /** Use |x|, |w|, |bias| (the absSum pass). */
+  readonly absolute: boolean;
+  /** Where the repacked operands live (SharedArrayBuffer for workers). */
+  readonly allocate: Float64Allocator;
+  /** The array the kernel writes, in the geometry's layout. */
+  readonly output: Float64Array;
+}
+
+export function buildKernelJob(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: PlanOptions,
+): KernelJob {
+  const [axisD, axisH, axisW] = paddedAxes(geometry);
+  const strides = outputStrides(geometry);
+  return {
+    batch: geometry.batch,
+    group: geometry.group,
+    inChannels: geometry.inChannels,
+    inChannelsPerGroup: geometry.inChannelsPerGroup,
+    outChannelsPerGroup: geometry.outChannelsPerGroup,
+    channelBlocks: Math.ceil(geometry.outChannelsPerGroup / CHANNEL_BLOCK),
+    inD: axisD.inputSize,
+    inH: axisH.inputSize,
+    inW: axisW.inputSize,
+    kD: axisD.kernelSize,
+    kH: axisH.kernelSize,
+    kW: axisW.kernelSize,
+    outD: axisD.outputSize,
+    outH: axisH.outputSize,
+    outW: axisW.outputSize,
+    outStrideN: strides.n,
+    outStrideM: strides.m,
+    outStrideD: strides.spatial[0],
+    outStrideH: strides.spatial[1],
+    outStrideW: strides.spatial[2],
+    tapsD: buildAxisTaps(axisD),
+    tapsH: buildAxisTaps(axisH),
+    tapsW: buildAxisTaps(axisW),
+    input: repackInput(
+      geometry,
+      tensors.input,
+      options.allocate,
+      options.absolute,
+    ),
+    weight: repackWeight(
+      geometry,
+      tensors.weight,
+      options.allocate,
+      options.absolute,
+    ),
+    bias: repackBias(geometry.hasBias ? tensors.bias : null, options.absolute),
+    output: options.output,
+  };
+}

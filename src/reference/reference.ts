@@ -1,0 +1,125 @@
+/**
+ * The native reference: transposed convolution accumulated in float64, no ML library.
+ *
+ * Per spatial axis, full[t] = sum over input positions p and taps q with t = p*s + q*d of
+ * x[p] * w[q]; y[j] = full[j + beginCrop] for j in [0, outputSize) (zero past fullSize), plus
+ * bias[m]. Output channel m = g*(M/group) + mo sums input channels c of group g with w[c, mo, q].
+ */
+import type { ConvTransposeGeometry } from "../geometry/types.js";
+import type { CaseTensors } from "../tensor.js";
+import { computeTermCounts } from "./bounds.js";
+import { kernelRowCount, runKernelRows, type KernelJob } from "./kernel.js";
+import { buildKernelJob, plainFloat64, type Float64Allocator } from "./plan.js";
+
+export interface ReferenceOptions {
+  /** Also compute termCount and absSum (default true; false halves the work). */
+  readonly withBounds?: boolean;
+}
+
+/** The output alone, in the geometry's layout, bias included. */
+export interface ReferenceOutput {
+  readonly output: Float64Array;
+}
+
+export interface ReferenceResult extends ReferenceOutput {
+  /** Terms summed per output element: products, plus one for the bias when present. */
+  readonly termCount: Uint32Array;
+  /** Per output element: sum of |x*w| over its products, plus |bias|. */
+  readonly absSum: Float64Array;
+}
+
+/** Throws when the tensors do not have the sizes the geometry states. */
+export function checkTensors(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+): void {
+  const expect = (what: string, actual: number, expected: number): void => {
+    if (actual !== expected) {
+      throw new Error(
+        `reference: ${what} has ${actual} elements, geometry expects ${expected}`,
+      );
+    }
+  };
+  expect("input", tensors.input.length, geometry.inputElements);
+  expect("weight", tensors.weight.length, geometry.weightElements);
+  if (geometry.hasBias) {
+    if (tensors.bias === null)
+      throw new Error("reference: geometry has a bias, tensors do not");
+    expect("bias", tensors.bias.length, geometry.outChannels);
+  }
+  if (
+    !Number.isInteger(geometry.inChannelsPerGroup) ||
+    !Number.isInteger(geometry.outChannelsPerGroup)
+  ) {
+    throw new Error(
+      `reference: group ${geometry.group} must divide both channel counts`,
+    );
+  }
+}
+
+/** The kernel jobs of one evaluation: the values, and |x|*|w| sums when bounds are wanted. */
+export interface ReferenceJobs {
+  readonly value: KernelJob;
+  readonly absolute: KernelJob | null;
+}
+
+export function buildReferenceJobs(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  withBounds: boolean,
+  allocate: Float64Allocator,
+): ReferenceJobs {
+  checkTensors(geometry, tensors);
+  const job = (absolute: boolean): KernelJob =>
+    buildKernelJob(geometry, tensors, {
+      absolute,
+      allocate,
+      output: allocate(geometry.outputElements),
+    });
+  return { value: job(false), absolute: withBounds ? job(true) : null };
+}
+
+export function assembleResult(
+  geometry: ConvTransposeGeometry,
+  jobs: ReferenceJobs,
+): ReferenceResult | ReferenceOutput {
+  if (jobs.absolute === null) return { output: jobs.value.output };
+  return {
+    output: jobs.value.output,
+    termCount: computeTermCounts(geometry),
+    absSum: jobs.absolute.output,
+  };
+}
+
+/** Synchronous, single-thread reference. */
+export function convTransposeReference(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options?: ReferenceOptions & { readonly withBounds?: true },
+): ReferenceResult;
+export function convTransposeReference(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ReferenceOptions & { readonly withBounds: false },
+): ReferenceOutput;
+export function convTransposeReference(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ReferenceOptions,
+): ReferenceResult | ReferenceOutput;
+export function convTransposeReference(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  options: ReferenceOptions = {},
+): ReferenceResult | ReferenceOutput {
+  const jobs = buildReferenceJobs(
+    geometry,
+    tensors,
+    options.withBounds ?? true,
+    plainFloat64,
+  );
+  runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
+  if (jobs.absolute !== null)
+    runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));
+  return assembleResult(geometry, jobs);
+}

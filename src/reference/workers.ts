@@ -1,0 +1,139 @@
+/**
+ * A small pool of persistent worker threads running the kernel over SharedArrayBuffers.
+ *
+ * Workers are started with `eval: true` from the kernel functions' source text, so they need no
+ * TypeScript loader (works the same under tsx, vitest and compiled JS). They are unref'd while
+ * idle so they never keep the process alive, and ref'd while they own a task.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { KERNEL_FUNCTIONS, type KernelJob } from "./kernel.js";
+
+/** One slice of rows of one job, as posted to a worker. */
+interface RowTask {
+  readonly id: number;
+  readonly job: KernelJob;
+  readonly rowBegin: number;
+  readonly rowEnd: number;
+}
+
+type TaskReply = { readonly id: number; readonly error: string | null };
+
+/**
+ * Worker source: the kernel functions, then a message loop. `__name` is the helper esbuild
+ * (tsx, vitest) wraps named functions with under keepNames; the shipped text may call it.
+ */
+function workerSource(): string {
+  return [
+    "const __name = (target) => target;",
+    ...KERNEL_FUNCTIONS.map((fn) => fn.toString()),
+    `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (task) => {
+  try {
+    runKernelRows(task.job, task.rowBegin, task.rowEnd);
+    parentPort.postMessage({ id: task.id, error: null });
+  } catch (error) {
+    parentPort.postMessage({ id: task.id, error: String((error && error.stack) || error) });
+  }
+});`,
+  ].join("\n");
+}
+
+interface PooledWorker {
+  readonly worker: Worker;
+  readonly pending: Map<
+    number,
+    { resolve: () => void; reject: (error: Error) => void }
+  >;
+}
+
+let pool: PooledWorker[] = [];
+let nextTaskId = 0;
+
+/** Threads the parallel entry uses by default: one per core. */
+export function defaultThreadCount(): number {
+  return Math.max(1, Math.min(availableParallelism(), 16));
+}
+
+function failAll(pooled: PooledWorker, error: Error): void {
+  for (const waiter of pooled.pending.values()) waiter.reject(error);
+  pooled.pending.clear();
+  pool = pool.filter((entry) => entry !== pooled);
+}
+
+function startWorker(): PooledWorker {
+  const worker = new Worker(workerSource(), { eval: true });
+  const pooled: PooledWorker = { worker, pending: new Map() };
+  worker.unref();
+  worker.on("message", (reply: TaskReply) => {
+    const waiter = pooled.pending.get(reply.id);
+    pooled.pending.delete(reply.id);
+    if (pooled.pending.size === 0) worker.unref();
+    if (reply.error === null) waiter?.resolve();
+    else waiter?.reject(new Error(`reference worker failed: ${reply.error}`));
+  });
+  worker.on("error", (error) => failAll(pooled, error));
+  worker.on("exit", (code) =>
+    failAll(pooled, new Error(`reference worker exited (${code})`)),
+  );
+  return pooled;
+}
+
+function workers(count: number): PooledWorker[] {
+  while (pool.length < count) pool.push(startWorker());
+  return pool.slice(0, count);
+}
+
+function runOnWorker(
+  pooled: PooledWorker,
+  task: Omit<RowTask, "id">,
+): Promise<void> {
+  const id = nextTaskId++;
+  return new Promise<void>((resolve, reject) => {
+    pooled.pending.set(id, { resolve, reject });
+    pooled.worker.ref();
+    pooled.worker.postMessage({ id, ...task } satisfies RowTask);
+  });
+}
+
+/** Row ranges [begin, end) cutting `rows` into `parts` nearly equal contiguous slices. */
+export function splitRows(
+  rows: number,
+  parts: number,
+): Array<[number, number]> {
+  const slices: Array<[number, number]> = [];
+  for (let part = 0; part < parts; part++) {
+    const begin = Math.floor((rows * part) / parts);
+    const end = Math.floor((rows * (part + 1)) / parts);
+    if (end > begin) slices.push([begin, end]);
+  }
+  return slices;
+}
+
+/**
+ * Runs every job's rows on `threads` workers; each job is cut into `threads` slices and slice i
+ * goes to worker i. Jobs must live on SharedArrayBuffers.
+ */
+export async function runJobsOnWorkers(
+  jobs: readonly KernelJob[],
+  rowCounts: readonly number[],
+  threads: number,
+): Promise<void> {
+  const team = workers(threads);
+  const tasks: Array<Promise<void>> = [];
+  jobs.forEach((job, jobIndex) => {
+    splitRows(rowCounts[jobIndex]!, team.length).forEach(
+      ([rowBegin, rowEnd], slice) => {
+        tasks.push(runOnWorker(team[slice]!, { job, rowBegin, rowEnd }));
+      },
+    );
+  });
+  await Promise.all(tasks);
+}
+
+/** Terminates the pool (it restarts on the next parallel call). */
+export async function shutdownReferenceWorkers(): Promise<void> {
+  const stopping = pool;
+  pool = [];
+  await Promise.all(stopping.map((pooled) => pooled.worker.terminate()));
+}
