@@ -71,7 +71,11 @@ export function kernelRowCount(job: KernelJob): number {
  * float64 chain starting at +0, then + bias: the order never depends on how rows are split or
  * tiled, so any split gives bit-identical results.
  */
-export function runKernelRows(job: KernelJob, rowBegin: number, rowEnd: number): void {
+export function runKernelRows(
+  job: KernelJob,
+  rowBegin: number,
+  rowEnd: number,
+): void {
   const rowTaps = new Int32Array(2 * job.kD * job.kH);
   const rowsPerImage = job.outD * job.outH;
   for (let row = rowBegin; row < rowEnd; row++) {
@@ -79,8 +83,10 @@ export function runKernelRows(job: KernelJob, rowBegin: number, rowEnd: number):
     const od = Math.floor((row - n * rowsPerImage) / job.outH);
     const oh = row - n * rowsPerImage - od * job.outH;
     const pairs = collectRowTaps(job, n, od, oh, rowTaps);
-    const outBase = n * job.outStrideN + od * job.outStrideD + oh * job.outStrideH;
-    for (let g = 0; g < job.group; g++) computeRowOfGroup(job, rowTaps, pairs, outBase, g);
+    const outBase =
+      n * job.outStrideN + od * job.outStrideD + oh * job.outStrideH;
+    for (let g = 0; g < job.group; g++)
+      computeRowOfGroup(job, rowTaps, pairs, outBase, g);
   }
 }
 
@@ -169,12 +175,17 @@ function computePairBlock(
   const x = job.input;
   const w = job.weight;
   let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0; // prettier-ignore
-  let a20 = 0, a21 = 0, a22 = 0, a23 = 0;
+  let a20 = 0,
+    a21 = 0,
+    a22 = 0,
+    a23 = 0;
   for (let k = 0; k < pairs; k++) {
     const pixelRow = rowTaps[2 * k]!;
     const tapRow = rowTaps[2 * k + 1]!;
     for (let u = 0; u < tapCount; u++) {
-      const x0 = (pixelRow + firstInput - u * tapsW.inputStep) * channels + g * groupChannels;
+      const x0 =
+        (pixelRow + firstInput - u * tapsW.inputStep) * channels +
+        g * groupChannels;
       const x1 = x0 + channels;
       const x2 = x1 + channels;
       const tap = g * taps + tapRow + firstTap + u * tapsW.tapStep;
@@ -205,8 +216,26 @@ function computePairBlock(
   }
   const base0 = outBase + j * job.outStrideW;
   storeBlock(job, base0, g, block, a00, a01, a02, a03);
-  storeBlock(job, base0 + tapsW.stride * job.outStrideW, g, block, a10, a11, a12, a13);
-  storeBlock(job, base0 + 2 * tapsW.stride * job.outStrideW, g, block, a20, a21, a22, a23);
+  storeBlock(
+    job,
+    base0 + tapsW.stride * job.outStrideW,
+    g,
+    block,
+    a10,
+    a11,
+    a12,
+    a13,
+  );
+  storeBlock(
+    job,
+    base0 + 2 * tapsW.stride * job.outStrideW,
+    g,
+    block,
+    a20,
+    a21,
+    a22,
+    a23,
+  );
 }
 
 /** Output j alone (borders, odd counts), same accumulation order as the pair. */
@@ -233,7 +262,9 @@ function computeSingleBlock(
     const pixelRow = rowTaps[2 * k]!;
     const tapRow = rowTaps[2 * k + 1]!;
     for (let u = 0; u < tapCount; u++) {
-      const x0 = (pixelRow + firstInput - u * tapsW.inputStep) * channels + g * groupChannels;
+      const x0 =
+        (pixelRow + firstInput - u * tapsW.inputStep) * channels +
+        g * groupChannels;
       const tap = g * taps + tapRow + firstTap + u * tapsW.tapStep;
       let wi = (tap * job.channelBlocks + block) * groupChannels * 4;
       for (let c = 0; c < groupChannels; c++) {
@@ -269,8 +300,10 @@ function storeBlock(
   const index = base + m * stride;
   out[index] = bias === null ? v0 : v0 + bias[m]!;
   if (live > 1) out[index + stride] = bias === null ? v1 : v1 + bias[m + 1]!;
-  if (live > 2) out[index + 2 * stride] = bias === null ? v2 : v2 + bias[m + 2]!;
-  if (live > 3) out[index + 3 * stride] = bias === null ? v3 : v3 + bias[m + 3]!;
+  if (live > 2)
+    out[index + 2 * stride] = bias === null ? v2 : v2 + bias[m + 2]!;
+  if (live > 3)
+    out[index + 3 * stride] = bias === null ? v3 : v3 + bias[m + 3]!;
 }
 
 /** The functions above, in dependency order, for `workers.ts` to ship as source text. */

@@ -6,11 +6,13 @@ const g = buildGeometry({ layout: 'NCHW', batch: 1, inChannels: 128, outChannels
   convention: { kind: 'torch', padding: [1, 1], outputPadding: [0, 0], outputSize: null } });
 const input = Float32Array.from({ length: g.inputElements }, () => Math.random() - 0.5);
 const weight = Float32Array.from({ length: g.weightElements }, () => Math.random() - 0.5);
-for (let r = 0; r < 8; r++) {
-  const t0 = performance.now();
-  const job = buildKernelJob(g, { input, weight, bias: null }, { absolute: false, allocate: plainFloat64, output: new Float64Array(g.outputElements) });
-  const t1 = performance.now();
+const job = buildKernelJob(g, { input, weight, bias: null }, { absolute: false, allocate: plainFloat64, output: new Float64Array(g.outputElements) });
+const cpu: number[] = [];
+for (let r = 0; r < 15; r++) {
+  const c0 = process.cpuUsage();
   runKernelRows(job, 0, kernelRowCount(job));
-  const t2 = performance.now();
-  console.log('plan', (t1 - t0).toFixed(1), 'kernel', (t2 - t1).toFixed(1));
+  const c1 = process.cpuUsage(c0);
+  cpu.push((c1.user + c1.system) / 1000);
 }
+cpu.sort((a, b) => a - b);
+console.log('kernel cpu ms min', cpu[0]!.toFixed(1), 'median', cpu[7]!.toFixed(1), 'GMAC/s', (134217728 / cpu[0]! / 1e6).toFixed(2));

@@ -1,16 +1,34 @@
-/** Runners registered by name; a name that is not here is an unknown runner (exit 2). */
+/**
+ * Runners registered by name (one file each). Isolated runners execute in a child process that
+ * imports the runner's module again by path, so each entry says where its Runner lives.
+ */
+import { fileURLToPath } from 'node:url';
 import type { RunnerName } from '../src/case/schema.js';
+import type { RunnerSource } from './host/protocol.js';
 import { referenceRunner } from './reference.js';
 import type { Runner } from './types.js';
 
-const RUNNERS: ReadonlyMap<RunnerName, Runner> = new Map<RunnerName, Runner>([
-  ['reference', referenceRunner],
+export interface RegisteredRunner {
+  readonly runner: Runner;
+  /** For isolated runners: the module and export the child process loads. */
+  readonly source?: RunnerSource;
+}
+
+const sourceOf = (file: string, exportName: string): RunnerSource => ({
+  modulePath: fileURLToPath(new URL(file, import.meta.url)),
+  exportName,
+});
+
+const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, RegisteredRunner>([
+  ['reference', { runner: referenceRunner }],
 ]);
 
-export function registeredRunners(): readonly Runner[] {
-  return [...RUNNERS.values()];
+export function registeredRunners(): readonly RegisteredRunner[] {
+  return [...REGISTRY.values()];
 }
 
-export function findRunner(name: string): Runner | undefined {
-  return RUNNERS.get(name as RunnerName);
+export function findRunner(name: string): RegisteredRunner | undefined {
+  return REGISTRY.get(name as RunnerName);
 }
+
+export { sourceOf };

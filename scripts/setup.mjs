@@ -372,7 +372,16 @@ let lockToken = null;
 let lockHeartbeat = null;
 
 async function acquireLock() {
-  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    fs.accessSync(CACHE_DIR, fs.constants.W_OK);
+  } catch (e) {
+    throw new SetupError(
+      `cannot use the cache directory ${CACHE_DIR}: ${e.code || e.message}`,
+      'make it writable, or set TCONV_CACHE_DIR to a writable directory (~1.2 GB needed)',
+      { tail: false },
+    );
+  }
   const token = `${os.hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
   const content = `${JSON.stringify({
     pid: process.pid,
@@ -909,7 +918,6 @@ async function install(first) {
   packageDir('onnxruntime-node');
 
   await acquireLock();
-  fs.mkdirSync(CACHE_DIR, { recursive: true });
   logFd = fs.openSync(LOG_PATH, 'w');
   logSection(
     `tconv setup in ${ROOT} (pid ${process.pid}, args ${process.argv.slice(2).join(' ')})`,

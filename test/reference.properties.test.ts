@@ -30,7 +30,7 @@ import {
 
 afterAll(() => shutdownReferenceWorkers());
 
-const RUNS = 150;
+const RUNS = 300;
 const TIMEOUT_MS = 20_000;
 /** Two float64 summations of the same <= ~1e4 terms differ by far less than this * sum|terms|. */
 const FLOAT64_RELATIVE = 1e-12;
@@ -44,18 +44,13 @@ function inputChannelsFirst(geometry: ConvTransposeGeometry, tensors: CaseTensor
 }
 
 /** A reference result array (layout order) as channels-first. */
-function outputChannelsFirst<T extends Float64Array | Uint32Array>(
-  geometry: ConvTransposeGeometry,
-  data: T,
-): T {
+function outputChannelsFirst<T extends Float64Array | Uint32Array>(geometry: ConvTransposeGeometry, data: T): T {
   if (!geometry.channelsLast) return data;
   return channelsLastToFirst(data, geometry.batch, geometry.outChannels);
 }
 
 function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 describe('reference properties', () => {
@@ -66,7 +61,10 @@ describe('reference properties', () => {
         fc.property(cases, ([geometry, seed]) => {
           const tensors = seededTensors(geometry, seed);
           const zeroBias = geometry.hasBias ? new Float32Array(geometry.outChannels) : null;
-          const result = convTransposeReference(geometry, { ...tensors, bias: zeroBias });
+          const result = convTransposeReference(geometry, {
+            ...tensors,
+            bias: zeroBias,
+          });
           const random = seededRandom(seed ^ 0x5bd1e995);
           const y = Float64Array.from({ length: geometry.outputElements }, () => random() - 0.5);
           const convT = outputChannelsFirst(geometry, result.output);
@@ -146,7 +144,10 @@ describe('reference properties', () => {
           const tensors = seededTensors(first, seed);
           const lastInput = channelsFirstToLast(tensors.input, first.batch, first.inChannels);
           const fromFirst = convTransposeReference(first, tensors);
-          const fromLast = convTransposeReference(last, { ...tensors, input: lastInput });
+          const fromLast = convTransposeReference(last, {
+            ...tensors,
+            input: lastInput,
+          });
           const { batch, outChannels } = first;
           const transposed = channelsLastToFirst(fromLast.output, batch, outChannels);
           expect(sameBits(transposed, fromFirst.output)).toBe(true);

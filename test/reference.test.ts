@@ -9,7 +9,9 @@ import {
   multiplyAddCount,
   shutdownReferenceWorkers,
 } from '../src/reference/index.js';
+import { channelsLastToFirst } from './helpers/layouts.js';
 import { seededTensors } from './helpers/referenceArbitraries.js';
+import { zeroInsertionTransposedConvolution } from './helpers/transposeOracles.js';
 
 afterAll(() => shutdownReferenceWorkers());
 
@@ -26,7 +28,12 @@ function singleChannel(layout: LayoutName, axes: AxisCrop[]): ConvTransposeGeome
     group: 1,
     hasBias: false,
     axes,
-    convention: { kind: 'tf', padding: 'SAME', outputShape: null, outputPadding: null },
+    convention: {
+      kind: 'tf',
+      padding: 'SAME',
+      outputShape: null,
+      outputPadding: null,
+    },
   });
 }
 
@@ -34,7 +41,14 @@ describe('hand examples', () => {
   it('TF SAME, 2x2 input, 3x3 ones, stride 2, output 4x4 (begin 0, end crop 1)', () => {
     const geometry = singleChannel(
       'NHWC',
-      square({ inputSize: 2, kernelSize: 3, stride: 2, dilation: 1, beginCrop: 0, outputSize: 4 }),
+      square({
+        inputSize: 2,
+        kernelSize: 3,
+        stride: 2,
+        dilation: 1,
+        beginCrop: 0,
+        outputSize: 4,
+      }),
     );
     expect(geometry.axes[0]!.endCrop).toBe(1);
     const tensors = {
@@ -52,7 +66,14 @@ describe('hand examples', () => {
   it('PyTorch stride 1, padding 0', () => {
     const geometry = singleChannel(
       'NCHW',
-      square({ inputSize: 2, kernelSize: 2, stride: 1, dilation: 1, beginCrop: 0, outputSize: 3 }),
+      square({
+        inputSize: 2,
+        kernelSize: 2,
+        stride: 1,
+        dilation: 1,
+        beginCrop: 0,
+        outputSize: 3,
+      }),
     );
     const result = convTransposeReference(geometry, {
       input: torchInput,
@@ -67,7 +88,14 @@ describe('hand examples', () => {
   it('PyTorch stride 1, padding 1', () => {
     const geometry = singleChannel(
       'NCHW',
-      square({ inputSize: 2, kernelSize: 2, stride: 1, dilation: 1, beginCrop: 1, outputSize: 1 }),
+      square({
+        inputSize: 2,
+        kernelSize: 2,
+        stride: 1,
+        dilation: 1,
+        beginCrop: 1,
+        outputSize: 1,
+      }),
     );
     const tensors = { input: torchInput, weight: torchKernel, bias: null };
     expect([...convTransposeReference(geometry, tensors).output]).toEqual([28]);
@@ -83,9 +111,22 @@ describe('hand examples', () => {
       group: 2,
       hasBias: true,
       axes: [
-        { inputSize: 2, kernelSize: 2, stride: 3, dilation: 2, beginCrop: 1, outputSize: 6, outputPadding: 1 },
+        {
+          inputSize: 2,
+          kernelSize: 2,
+          stride: 3,
+          dilation: 2,
+          beginCrop: 1,
+          outputSize: 6,
+          outputPadding: 1,
+        },
       ],
-      convention: { kind: 'torch', padding: [1], outputPadding: [1], outputSize: null },
+      convention: {
+        kind: 'torch',
+        padding: [1],
+        outputPadding: [1],
+        outputSize: null,
+      },
     });
     const tensors = {
       input: Float32Array.of(1, 2, 3, 4),
@@ -99,6 +140,35 @@ describe('hand examples', () => {
   });
 });
 
+describe('a realistic layer (several channel blocks, long channel loops)', () => {
+  for (const layout of ['NCHW', 'NHWC'] as const) {
+    it(`matches the zero-insertion oracle, ${layout}, 2 groups of 16 -> 10`, () => {
+      const geometry = buildGeometry({
+        layout,
+        batch: 1,
+        inChannels: 32,
+        outChannels: 20,
+        group: 2,
+        hasBias: true,
+        axes: [
+          { inputSize: 7, kernelSize: 4, stride: 2, dilation: 1, beginCrop: 1, outputSize: 15, outputPadding: 1 },
+          { inputSize: 9, kernelSize: 3, stride: 3, dilation: 2, beginCrop: 2, outputSize: 26, outputPadding: 0 },
+        ],
+        convention: { kind: 'torch', padding: [1, 2], outputPadding: [1, 0], outputSize: null },
+      });
+      const tensors = seededTensors(geometry, 5);
+      const input = layout === 'NHWC' ? channelsLastToFirst(tensors.input, 1, 32) : tensors.input;
+      const expected = zeroInsertionTransposedConvolution(geometry, input, tensors.weight, tensors.bias);
+      const result = convTransposeReference(geometry, tensors);
+      const actual = layout === 'NHWC' ? channelsLastToFirst(result.output, 1, 20) : result.output;
+      const absSum = layout === 'NHWC' ? channelsLastToFirst(result.absSum, 1, 20) : result.absSum;
+      expected.forEach((value, index) => {
+        expect(Math.abs(actual[index]! - value)).toBeLessThanOrEqual(1e-12 * absSum[index]!);
+      });
+    });
+  }
+});
+
 describe('API', () => {
   const dcganLike = buildGeometry({
     layout: 'NCHW',
@@ -107,14 +177,28 @@ describe('API', () => {
     outChannels: 32,
     group: 1,
     hasBias: true,
-    axes: square({ inputSize: 16, kernelSize: 4, stride: 2, dilation: 1, beginCrop: 1, outputSize: 32 }),
-    convention: { kind: 'torch', padding: [1, 1], outputPadding: [0, 0], outputSize: null },
+    axes: square({
+      inputSize: 16,
+      kernelSize: 4,
+      stride: 2,
+      dilation: 1,
+      beginCrop: 1,
+      outputSize: 32,
+    }),
+    convention: {
+      kind: 'torch',
+      padding: [1, 1],
+      outputPadding: [0, 0],
+      outputSize: null,
+    },
   });
 
   it('withBounds: false returns the output alone, equal to the full result', () => {
     const tensors = seededTensors(dcganLike, 7);
     const full = convTransposeReference(dcganLike, tensors);
-    const bare = convTransposeReference(dcganLike, tensors, { withBounds: false });
+    const bare = convTransposeReference(dcganLike, tensors, {
+      withBounds: false,
+    });
     expect(Object.keys(bare)).toEqual(['output']);
     expect(bare.output).toEqual(full.output);
   });
@@ -133,7 +217,10 @@ describe('API', () => {
   it('rejects tensors of the wrong size', () => {
     const tensors = seededTensors(dcganLike, 3);
     expect(() =>
-      convTransposeReference(dcganLike, { ...tensors, input: tensors.input.subarray(1) }),
+      convTransposeReference(dcganLike, {
+        ...tensors,
+        input: tensors.input.subarray(1),
+      }),
     ).toThrow(/input has/);
     expect(() => convTransposeReference(dcganLike, { ...tensors, bias: null })).toThrow(/bias/);
   });

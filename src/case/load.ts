@@ -118,7 +118,10 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
       return [...base, ...field.split('.')];
     };
     const report = (field: string, message: string): void => {
-      diagnostics.push(diagnosticAt(parsed, path, fieldPath(field), message));
+      const at = fieldPath(field);
+      // Several cases may inherit the same field: say which one the problem is in.
+      const which = at[0] === 'defaults' ? ` (in case '${spec.name}', inherited from defaults)` : '';
+      diagnostics.push(diagnosticAt(parsed, path, at, message + which));
     };
     const missing = REQUIRED_CASE_FIELDS.filter((field) => spec[field] === undefined);
     if (missing.length > 0) {

@@ -1,8 +1,8 @@
 /**
  * Per-element term counts and the float32 error bound a comparator derives from them.
  */
-import type { ConvTransposeGeometry } from "../geometry/types.js";
-import { buildAxisTaps, paddedAxes } from "./plan.js";
+import type { ConvTransposeGeometry } from '../geometry/types.js';
+import { buildAxisTaps, paddedAxes } from './plan.js';
 
 /** u: unit roundoff of float32 (round to nearest, 24-bit significand). */
 export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
@@ -30,54 +30,32 @@ export function float32Gamma(n: number): number {
  * Not covered: algorithms that do not sum the products (Winograd, FFT), reduced-precision
  * accumulation (TF32, float16), flushing subnormal inputs, overflow.
  */
-export function float32ErrorBound(
-  termCount: number,
-  absSum: number,
-  value: number,
-): number {
+export function float32ErrorBound(termCount: number, absSum: number, value: number): number {
   return (
-    float32Gamma(termCount + 1) * absSum +
-    FLOAT32_UNIT_ROUNDOFF * Math.abs(value) +
-    termCount * FLOAT32_MIN_NORMAL
+    float32Gamma(termCount + 1) * absSum + FLOAT32_UNIT_ROUNDOFF * Math.abs(value) + termCount * FLOAT32_MIN_NORMAL
   );
 }
 
 /** `float32ErrorBound` for every element. */
-export function float32ErrorBounds(
-  termCount: Uint32Array,
-  absSum: Float64Array,
-  output: Float64Array,
-): Float64Array {
+export function float32ErrorBounds(termCount: Uint32Array, absSum: Float64Array, output: Float64Array): Float64Array {
   const bounds = new Float64Array(output.length);
   for (let index = 0; index < output.length; index++) {
-    bounds[index] = float32ErrorBound(
-      termCount[index]!,
-      absSum[index]!,
-      output[index]!,
-    );
+    bounds[index] = float32ErrorBound(termCount[index]!, absSum[index]!, output[index]!);
   }
   return bounds;
 }
 
 /** Per output index of each padded axis, how many kernel taps reach it. */
-function tapCountsPerAxis(
-  geometry: ConvTransposeGeometry,
-): [Int32Array, Int32Array, Int32Array] {
+function tapCountsPerAxis(geometry: ConvTransposeGeometry): [Int32Array, Int32Array, Int32Array] {
   const [axisD, axisH, axisW] = paddedAxes(geometry);
-  return [
-    buildAxisTaps(axisD).tapCount,
-    buildAxisTaps(axisH).tapCount,
-    buildAxisTaps(axisW).tapCount,
-  ];
+  return [buildAxisTaps(axisD).tapCount, buildAxisTaps(axisH).tapCount, buildAxisTaps(axisW).tapCount];
 }
 
 /**
  * Products summed into each output element (layout order): taps reaching it along D, H and W,
  * times the C/group input channels of its group, plus one for the bias when present.
  */
-export function computeTermCounts(
-  geometry: ConvTransposeGeometry,
-): Uint32Array {
+export function computeTermCounts(geometry: ConvTransposeGeometry): Uint32Array {
   const plane = termCountPlane(geometry);
   const channels = geometry.outChannels;
   const counts = new Uint32Array(geometry.outputElements);
@@ -89,8 +67,7 @@ export function computeTermCounts(
         counts.fill(terms, base, base + channels);
       });
     } else {
-      for (let m = 0; m < channels; m++)
-        counts.set(plane, imageBase + m * plane.length);
+      for (let m = 0; m < channels; m++) counts.set(plane, imageBase + m * plane.length);
     }
   }
   return counts;
@@ -104,8 +81,7 @@ function termCountPlane(geometry: ConvTransposeGeometry): Uint32Array {
   let pixel = 0;
   for (const d of countD) {
     for (const h of countH) {
-      for (const w of countW)
-        plane[pixel++] = d * h * w * geometry.inChannelsPerGroup + biasTerm;
+      for (const w of countW) plane[pixel++] = d * h * w * geometry.inChannelsPerGroup + biasTerm;
     }
   }
   return plane;
@@ -113,15 +89,7 @@ function termCountPlane(geometry: ConvTransposeGeometry): Uint32Array {
 
 /** Multiply-adds of one pass: N * M * (C/group) * (sum of tap counts along each axis, multiplied). */
 export function multiplyAddCount(geometry: ConvTransposeGeometry): number {
-  const sum = (counts: Int32Array): number =>
-    counts.reduce((total, count) => total + count, 0);
+  const sum = (counts: Int32Array): number => counts.reduce((total, count) => total + count, 0);
   const [countD, countH, countW] = tapCountsPerAxis(geometry);
-  return (
-    geometry.batch *
-    geometry.outChannels *
-    geometry.inChannelsPerGroup *
-    sum(countD) *
-    sum(countH) *
-    sum(countW)
-  );
+  return geometry.batch * geometry.outChannels * geometry.inChannelsPerGroup * sum(countD) * sum(countH) * sum(countW);
 }

@@ -5,13 +5,13 @@ export {
   type ReferenceOptions,
   type ReferenceOutput,
   type ReferenceResult,
-} from "./reference.js";
+} from './reference.js';
 export {
   convTransposeReferenceParallel,
   DEFAULT_MIN_PARALLEL_WORK,
   type ParallelReferenceOptions,
-} from "./parallel.js";
-export { shutdownReferenceWorkers } from "./workers.js";
+} from './parallel.js';
+export { shutdownReferenceWorkers } from './workers.js';
 export {
   computeTermCounts,
   float32ErrorBound,
@@ -19,4 +19,4 @@ export {
   float32Gamma,
   multiplyAddCount,
   FLOAT32_UNIT_ROUNDOFF,
-} from "./bounds.js";
+} from './bounds.js';

@@ -71,11 +71,7 @@ export function kernelRowCount(job: KernelJob): number {
  * float64 chain starting at +0, then + bias: the order never depends on how rows are split or
  * tiled, so any split gives bit-identical results.
  */
-export function runKernelRows(
-  job: KernelJob,
-  rowBegin: number,
-  rowEnd: number,
-): void {
+export function runKernelRows(job: KernelJob, rowBegin: number, rowEnd: number): void {
   const rowTaps = new Int32Array(2 * job.kD * job.kH);
   const rowsPerImage = job.outD * job.outH;
   for (let row = rowBegin; row < rowEnd; row++) {
@@ -83,10 +79,8 @@ export function runKernelRows(
     const od = Math.floor((row - n * rowsPerImage) / job.outH);
     const oh = row - n * rowsPerImage - od * job.outH;
     const pairs = collectRowTaps(job, n, od, oh, rowTaps);
-    const outBase =
-      n * job.outStrideN + od * job.outStrideD + oh * job.outStrideH;
-    for (let g = 0; g < job.group; g++)
-      computeRowOfGroup(job, rowTaps, pairs, outBase, g);
+    const outBase = n * job.outStrideN + od * job.outStrideD + oh * job.outStrideH;
+    for (let g = 0; g < job.group; g++) computeRowOfGroup(job, rowTaps, pairs, outBase, g);
   }
 }
 
@@ -94,13 +88,7 @@ export function runKernelRows(
  * Lists the (qd, qh) tap pairs reaching output row (od, oh) as
  * rowTaps[2k] = input pixel index of (n, pd, ph, w = 0), rowTaps[2k + 1] = tap index of (qd, qh, 0).
  */
-function collectRowTaps(
-  job: KernelJob,
-  n: number,
-  od: number,
-  oh: number,
-  rowTaps: Int32Array,
-): number {
+function collectRowTaps(job: KernelJob, n: number, od: number, oh: number, rowTaps: Int32Array): number {
   const tapsD = job.tapsD;
   const tapsH = job.tapsH;
   let pairs = 0;
@@ -122,13 +110,7 @@ function collectRowTaps(
  * One output row of one group. Outputs j, j + s and j + 2s along W share their taps (away from
  * the borders), so they are computed together: each weight load then feeds three products.
  */
-function computeRowOfGroup(
-  job: KernelJob,
-  rowTaps: Int32Array,
-  pairs: number,
-  outBase: number,
-  g: number,
-): void {
+function computeRowOfGroup(job: KernelJob, rowTaps: Int32Array, pairs: number, outBase: number, g: number): void {
   const stride = job.tapsW.stride;
   const outW = job.outW;
   const phases = Math.min(stride, outW);
@@ -136,10 +118,7 @@ function computeRowOfGroup(
     for (let block = 0; block < job.channelBlocks; block++) {
       let j = phase;
       while (j < outW) {
-        if (
-          sharesTaps(job.tapsW, j, j + stride, outW) &&
-          sharesTaps(job.tapsW, j, j + 2 * stride, outW)
-        ) {
+        if (sharesTaps(job.tapsW, j, j + stride, outW) && sharesTaps(job.tapsW, j, j + 2 * stride, outW)) {
           computeTripleBlock(job, rowTaps, pairs, outBase, g, block, j);
           j += 3 * stride;
         } else {
@@ -152,17 +131,8 @@ function computeRowOfGroup(
 }
 
 /** Whether output `other` exists and sees the same taps as output j (inputs shifted). */
-function sharesTaps(
-  taps: AxisTaps,
-  j: number,
-  other: number,
-  outW: number,
-): boolean {
-  return (
-    other < outW &&
-    taps.firstTap[other] === taps.firstTap[j] &&
-    taps.tapCount[other] === taps.tapCount[j]
-  );
+function sharesTaps(taps: AxisTaps, j: number, other: number, outW: number): boolean {
+  return other < outW && taps.firstTap[other] === taps.firstTap[j] && taps.tapCount[other] === taps.tapCount[j];
 }
 
 /**
@@ -194,9 +164,7 @@ function computeTripleBlock(
     const pixelRow = rowTaps[2 * k]!;
     const tapRow = rowTaps[2 * k + 1]!;
     for (let u = 0; u < tapCount; u++) {
-      const x0 =
-        (pixelRow + firstInput - u * tapsW.inputStep) * channels +
-        g * groupChannels;
+      const x0 = (pixelRow + firstInput - u * tapsW.inputStep) * channels + g * groupChannels;
       const x1 = x0 + channels;
       const x2 = x1 + channels;
       const tap = g * taps + tapRow + firstTap + u * tapsW.tapStep;
@@ -256,9 +224,7 @@ function computeSingleBlock(
     const pixelRow = rowTaps[2 * k]!;
     const tapRow = rowTaps[2 * k + 1]!;
     for (let u = 0; u < tapCount; u++) {
-      const x0 =
-        (pixelRow + firstInput - u * tapsW.inputStep) * channels +
-        g * groupChannels;
+      const x0 = (pixelRow + firstInput - u * tapsW.inputStep) * channels + g * groupChannels;
       const tap = g * taps + tapRow + firstTap + u * tapsW.tapStep;
       let wi = (tap * job.channelBlocks + block) * groupChannels * 4;
       for (let c = 0; c < groupChannels; c++) {
@@ -294,14 +260,35 @@ function storeBlock(
   const index = base + m * stride;
   out[index] = bias === null ? v0 : v0 + bias[m]!;
   if (live > 1) out[index + stride] = bias === null ? v1 : v1 + bias[m + 1]!;
-  if (live > 2)
-    out[index + 2 * stride] = bias === null ? v2 : v2 + bias[m + 2]!;
-  if (live > 3)
-    out[index + 3 * stride] = bias === null ? v3 : v3 + bias[m + 3]!;
+  if (live > 2) out[index + 2 * stride] = bias === null ? v2 : v2 + bias[m + 2]!;
+  if (live > 3) out[index + 3 * stride] = bias === null ? v3 : v3 + bias[m + 3]!;
+}
+
+/** A share of one parallel evaluation, as posted to every worker of the team. */
+export interface ChunkedTask {
+  readonly jobs: readonly KernelJob[];
+  /** Chunk i is rows [chunks[3i + 1], chunks[3i + 2]) of jobs[chunks[3i]]. */
+  readonly chunks: Int32Array;
+  /** Shared claim counter: each thread takes the next unclaimed chunk (balances slow cores). */
+  readonly nextChunk: Int32Array;
+}
+
+/** Claims and computes chunks until none is left; returns how many this thread computed. */
+export function runClaimedChunks(task: ChunkedTask): number {
+  const chunkCount = task.chunks.length / 3;
+  let done = 0;
+  for (;;) {
+    const chunk = Atomics.add(task.nextChunk, 0, 1);
+    if (chunk >= chunkCount) return done;
+    const job = task.jobs[task.chunks[3 * chunk]!]!;
+    runKernelRows(job, task.chunks[3 * chunk + 1]!, task.chunks[3 * chunk + 2]!);
+    done++;
+  }
 }
 
 /** The functions above, in dependency order, for `workers.ts` to ship as source text. */
 export const KERNEL_FUNCTIONS = [
+  runClaimedChunks,
   kernelRowCount,
   runKernelRows,
   collectRowTaps,

@@ -4,11 +4,11 @@
  * SharedArrayBuffers. Small problems take the synchronous path: below a few million
  * multiply-adds, posting to workers costs more than it saves.
  */
-import type { ConvTransposeGeometry } from "../geometry/types.js";
-import type { CaseTensors } from "../tensor.js";
-import { multiplyAddCount } from "./bounds.js";
-import { kernelRowCount, type KernelJob } from "./kernel.js";
-import { sharedFloat64 } from "./plan.js";
+import type { ConvTransposeGeometry } from '../geometry/types.js';
+import type { CaseTensors } from '../tensor.js';
+import { multiplyAddCount } from './bounds.js';
+import { kernelRowCount, type KernelJob } from './kernel.js';
+import { sharedFloat64 } from './plan.js';
 import {
   assembleResult,
   buildReferenceJobs,
@@ -16,8 +16,8 @@ import {
   type ReferenceOptions,
   type ReferenceOutput,
   type ReferenceResult,
-} from "./reference.js";
-import { defaultThreadCount, runJobsOnWorkers } from "./workers.js";
+} from './reference.js';
+import { defaultThreadCount, runJobsOnWorkers } from './workers.js';
 
 /** Multiply-adds (value and bound passes together) from which workers pay off. */
 export const DEFAULT_MIN_PARALLEL_WORK = 2e6;
@@ -55,16 +55,12 @@ export async function convTransposeReferenceParallel(
   const withBounds = options.withBounds ?? true;
   const passes = withBounds ? 2 : 1;
   const work = multiplyAddCount(geometry) * passes;
-  const threads = Math.max(
-    1,
-    Math.floor(options.threads ?? defaultThreadCount()),
-  );
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreadCount()));
   if (work < (options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK)) {
     return convTransposeReference(geometry, tensors, { withBounds });
   }
   const jobs = buildReferenceJobs(geometry, tensors, withBounds, sharedFloat64);
-  const kernelJobs: KernelJob[] =
-    jobs.absolute === null ? [jobs.value] : [jobs.value, jobs.absolute];
+  const kernelJobs: KernelJob[] = jobs.absolute === null ? [jobs.value] : [jobs.value, jobs.absolute];
   await runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads);
   return assembleResult(geometry, jobs);
 }

@@ -3,20 +3,17 @@
  * repacked channels-last in float64, weight repacked into blocks of 4 output channels, and per
  * axis tables of which kernel taps reach each output index.
  */
-import type { AxisGeometry, ConvTransposeGeometry } from "../geometry/types.js";
-import { rowMajorStrides, type CaseTensors } from "../tensor.js";
-import type { AxisTaps, KernelJob } from "./kernel.js";
+import type { AxisGeometry, ConvTransposeGeometry } from '../geometry/types.js';
+import { rowMajorStrides, type CaseTensors } from '../tensor.js';
+import type { AxisTaps, KernelJob } from './kernel.js';
 
 /** Allocates a zero-filled float64 array (plain or on a SharedArrayBuffer). */
 export type Float64Allocator = (length: number) => Float64Array;
 
-export const plainFloat64: Float64Allocator = (length) =>
-  new Float64Array(length);
+export const plainFloat64: Float64Allocator = (length) => new Float64Array(length);
 
 export const sharedFloat64: Float64Allocator = (length) =>
-  new Float64Array(
-    new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT),
-  );
+  new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 
 /** Output channels per weight block: the kernel keeps 4 channels x 2 pixels in registers. */
 export const CHANNEL_BLOCK = 4;
@@ -36,9 +33,7 @@ const UNIT_AXIS: AxisGeometry = {
 };
 
 /** The geometry's axes padded in front to exactly three: [D, H, W]. */
-export function paddedAxes(
-  geometry: ConvTransposeGeometry,
-): [AxisGeometry, AxisGeometry, AxisGeometry] {
+export function paddedAxes(geometry: ConvTransposeGeometry): [AxisGeometry, AxisGeometry, AxisGeometry] {
   const axes = [...geometry.axes];
   while (axes.length < 3) axes.unshift(UNIT_AXIS);
   return [axes[0]!, axes[1]!, axes[2]!];
@@ -55,8 +50,7 @@ function greatestCommonDivisor(a: number, b: number): number {
  * d/gcd(s, d) per step.
  */
 export function buildAxisTaps(axis: AxisGeometry): AxisTaps {
-  const { outputSize, beginCrop, stride, dilation, kernelSize, inputSize } =
-    axis;
+  const { outputSize, beginCrop, stride, dilation, kernelSize, inputSize } = axis;
   const firstTap = new Int32Array(outputSize);
   const tapCount = new Int32Array(outputSize);
   const firstInput = new Int32Array(outputSize);
@@ -95,20 +89,13 @@ function repackInput(
 ): Float64Array {
   const packed = allocate(geometry.inputElements);
   if (geometry.channelsLast) packed.set(input);
-  else
-    transposeChannelsLast(input, packed, geometry.batch, geometry.inChannels);
-  if (absolute)
-    packed.forEach((value, index) => (packed[index] = Math.abs(value)));
+  else transposeChannelsLast(input, packed, geometry.batch, geometry.inChannels);
+  if (absolute) packed.forEach((value, index) => (packed[index] = Math.abs(value)));
   return packed;
 }
 
 /** [N, C, pixels] -> [N, pixels, C], reading the source in order. */
-function transposeChannelsLast(
-  from: Float32Array,
-  to: Float64Array,
-  batch: number,
-  channels: number,
-): void {
+function transposeChannelsLast(from: Float32Array, to: Float64Array, batch: number, channels: number): void {
   const pixels = from.length / (batch * channels);
   let source = 0;
   for (let n = 0; n < batch; n++) {
@@ -129,12 +116,9 @@ function repackWeight(
   absolute: boolean,
 ): Float64Array {
   const { group, inChannelsPerGroup, outChannelsPerGroup } = geometry;
-  const taps =
-    geometry.weightElements / (geometry.inChannels * outChannelsPerGroup);
+  const taps = geometry.weightElements / (geometry.inChannels * outChannelsPerGroup);
   const blocks = Math.ceil(outChannelsPerGroup / CHANNEL_BLOCK);
-  const packed = allocate(
-    group * taps * blocks * inChannelsPerGroup * CHANNEL_BLOCK,
-  );
+  const packed = allocate(group * taps * blocks * inChannelsPerGroup * CHANNEL_BLOCK);
   for (let c = 0; c < geometry.inChannels; c++) {
     const g = Math.floor(c / inChannelsPerGroup);
     const cg = c - g * inChannelsPerGroup;
@@ -143,9 +127,7 @@ function repackWeight(
       for (let tap = 0; tap < taps; tap++) {
         const value = weight[(c * outChannelsPerGroup + mo) * taps + tap]!;
         const to =
-          (((g * taps + tap) * blocks + block) * inChannelsPerGroup + cg) *
-            CHANNEL_BLOCK +
-          (mo % CHANNEL_BLOCK);
+          (((g * taps + tap) * blocks + block) * inChannelsPerGroup + cg) * CHANNEL_BLOCK + (mo % CHANNEL_BLOCK);
         packed[to] = absolute ? Math.abs(value) : value;
       }
     }
@@ -153,14 +135,9 @@ function repackWeight(
   return packed;
 }
 
-function repackBias(
-  bias: Float32Array | null,
-  absolute: boolean,
-): Float64Array | null {
+function repackBias(bias: Float32Array | null, absolute: boolean): Float64Array | null {
   if (bias === null) return null;
-  return Float64Array.from(bias, (value) =>
-    absolute ? Math.abs(value) : value,
-  );
+  return Float64Array.from(bias, (value) => (absolute ? Math.abs(value) : value));
 }
 
 /** Strides of the output for (n, m, d, h, w) in the geometry's layout, rank padded to 3. */
@@ -173,10 +150,7 @@ function outputStrides(geometry: ConvTransposeGeometry): {
   const rank = geometry.rank;
   const channelAxis = geometry.channelsLast ? rank + 1 : 1;
   const firstSpatial = geometry.channelsLast ? 1 : 2;
-  const spatial = Array.from(
-    { length: rank },
-    (_, axis) => strides[firstSpatial + axis]!,
-  );
+  const spatial = Array.from({ length: rank }, (_, axis) => strides[firstSpatial + axis]!);
   while (spatial.length < 3) spatial.unshift(0);
   return {
     n: strides[0]!,
@@ -194,11 +168,7 @@ export interface PlanOptions {
   readonly output: Float64Array;
 }
 
-export function buildKernelJob(
-  geometry: ConvTransposeGeometry,
-  tensors: CaseTensors,
-  options: PlanOptions,
-): KernelJob {
+export function buildKernelJob(geometry: ConvTransposeGeometry, tensors: CaseTensors, options: PlanOptions): KernelJob {
   const [axisD, axisH, axisW] = paddedAxes(geometry);
   const strides = outputStrides(geometry);
   return {
@@ -225,18 +195,8 @@ export function buildKernelJob(
     tapsD: buildAxisTaps(axisD),
     tapsH: buildAxisTaps(axisH),
     tapsW: buildAxisTaps(axisW),
-    input: repackInput(
-      geometry,
-      tensors.input,
-      options.allocate,
-      options.absolute,
-    ),
-    weight: repackWeight(
-      geometry,
-      tensors.weight,
-      options.allocate,
-      options.absolute,
-    ),
+    input: repackInput(geometry, tensors.input, options.allocate, options.absolute),
+    weight: repackWeight(geometry, tensors.weight, options.allocate, options.absolute),
     bias: repackBias(geometry.hasBias ? tensors.bias : null, options.absolute),
     output: options.output,
   };

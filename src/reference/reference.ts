@@ -5,11 +5,11 @@
  * x[p] * w[q]; y[j] = full[j + beginCrop] for j in [0, outputSize) (zero past fullSize), plus
  * bias[m]. Output channel m = g*(M/group) + mo sums input channels c of group g with w[c, mo, q].
  */
-import type { ConvTransposeGeometry } from "../geometry/types.js";
-import type { CaseTensors } from "../tensor.js";
-import { computeTermCounts } from "./bounds.js";
-import { kernelRowCount, runKernelRows, type KernelJob } from "./kernel.js";
-import { buildKernelJob, plainFloat64, type Float64Allocator } from "./plan.js";
+import type { ConvTransposeGeometry } from '../geometry/types.js';
+import type { CaseTensors } from '../tensor.js';
+import { computeTermCounts } from './bounds.js';
+import { kernelRowCount, runKernelRows, type KernelJob } from './kernel.js';
+import { buildKernelJob, plainFloat64, type Float64Allocator } from './plan.js';
 
 export interface ReferenceOptions {
   /** Also compute termCount and absSum (default true; false halves the work). */
@@ -29,31 +29,20 @@ export interface ReferenceResult extends ReferenceOutput {
 }
 
 /** Throws when the tensors do not have the sizes the geometry states. */
-export function checkTensors(
-  geometry: ConvTransposeGeometry,
-  tensors: CaseTensors,
-): void {
+export function checkTensors(geometry: ConvTransposeGeometry, tensors: CaseTensors): void {
   const expect = (what: string, actual: number, expected: number): void => {
     if (actual !== expected) {
-      throw new Error(
-        `reference: ${what} has ${actual} elements, geometry expects ${expected}`,
-      );
+      throw new Error(`reference: ${what} has ${actual} elements, geometry expects ${expected}`);
     }
   };
-  expect("input", tensors.input.length, geometry.inputElements);
-  expect("weight", tensors.weight.length, geometry.weightElements);
+  expect('input', tensors.input.length, geometry.inputElements);
+  expect('weight', tensors.weight.length, geometry.weightElements);
   if (geometry.hasBias) {
-    if (tensors.bias === null)
-      throw new Error("reference: geometry has a bias, tensors do not");
-    expect("bias", tensors.bias.length, geometry.outChannels);
+    if (tensors.bias === null) throw new Error('reference: geometry has a bias, tensors do not');
+    expect('bias', tensors.bias.length, geometry.outChannels);
   }
-  if (
-    !Number.isInteger(geometry.inChannelsPerGroup) ||
-    !Number.isInteger(geometry.outChannelsPerGroup)
-  ) {
-    throw new Error(
-      `reference: group ${geometry.group} must divide both channel counts`,
-    );
+  if (!Number.isInteger(geometry.inChannelsPerGroup) || !Number.isInteger(geometry.outChannelsPerGroup)) {
+    throw new Error(`reference: group ${geometry.group} must divide both channel counts`);
   }
 }
 
@@ -112,14 +101,8 @@ export function convTransposeReference(
   tensors: CaseTensors,
   options: ReferenceOptions = {},
 ): ReferenceResult | ReferenceOutput {
-  const jobs = buildReferenceJobs(
-    geometry,
-    tensors,
-    options.withBounds ?? true,
-    plainFloat64,
-  );
+  const jobs = buildReferenceJobs(geometry, tensors, options.withBounds ?? true, plainFloat64);
   runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
-  if (jobs.absolute !== null)
-    runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));
+  if (jobs.absolute !== null) runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));
   return assembleResult(geometry, jobs);
 }

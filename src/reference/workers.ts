@@ -4,18 +4,13 @@
  * Workers are started with `eval: true` from the kernel functions' source text, so they need no
  * TypeScript loader (works the same under tsx, vitest and compiled JS). They are unref'd while
  * idle so they never keep the process alive, and ref'd while they own a task.
+ *
+ * Work is cut into chunks of rows that the workers claim through a shared atomic counter: when
+ * a core is busy with something else, the other worker simply takes more chunks.
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import { KERNEL_FUNCTIONS, type KernelJob } from "./kernel.js";
-
-/** One slice of rows of one job, as posted to a worker. */
-interface RowTask {
-  readonly id: number;
-  readonly job: KernelJob;
-  readonly rowBegin: number;
-  readonly rowEnd: number;
-}
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { KERNEL_FUNCTIONS, type ChunkedTask, type KernelJob } from './kernel.js';
 
 type TaskReply = { readonly id: number; readonly error: string | null };
 
@@ -25,26 +20,23 @@ type TaskReply = { readonly id: number; readonly error: string | null };
  */
 function workerSource(): string {
   return [
-    "const __name = (target) => target;",
+    'const __name = (target) => target;',
     ...KERNEL_FUNCTIONS.map((fn) => fn.toString()),
     `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (task) => {
+parentPort.on('message', ({ id, task }) => {
   try {
-    runKernelRows(task.job, task.rowBegin, task.rowEnd);
-    parentPort.postMessage({ id: task.id, error: null });
+    runClaimedChunks(task);
+    parentPort.postMessage({ id, error: null });
   } catch (error) {
-    parentPort.postMessage({ id: task.id, error: String((error && error.stack) || error) });
+    parentPort.postMessage({ id, error: String((error && error.stack) || error) });
   }
 });`,
-  ].join("\n");
+  ].join('\n');
 }
 
 interface PooledWorker {
   readonly worker: Worker;
-  readonly pending: Map<
-    number,
-    { resolve: () => void; reject: (error: Error) => void }
-  >;
+  readonly pending: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
 }
 
 let pool: PooledWorker[] = [];
@@ -54,6 +46,9 @@ let nextTaskId = 0;
 export function defaultThreadCount(): number {
   return Math.max(1, Math.min(availableParallelism(), 16));
 }
+
+/** Chunks per thread and job: enough to rebalance when a core is taken, few enough to be cheap. */
+const CHUNKS_PER_THREAD = 8;
 
 function failAll(pooled: PooledWorker, error: Error): void {
   for (const waiter of pooled.pending.values()) waiter.reject(error);
@@ -65,17 +60,15 @@ function startWorker(): PooledWorker {
   const worker = new Worker(workerSource(), { eval: true });
   const pooled: PooledWorker = { worker, pending: new Map() };
   worker.unref();
-  worker.on("message", (reply: TaskReply) => {
+  worker.on('message', (reply: TaskReply) => {
     const waiter = pooled.pending.get(reply.id);
     pooled.pending.delete(reply.id);
     if (pooled.pending.size === 0) worker.unref();
     if (reply.error === null) waiter?.resolve();
     else waiter?.reject(new Error(`reference worker failed: ${reply.error}`));
   });
-  worker.on("error", (error) => failAll(pooled, error));
-  worker.on("exit", (code) =>
-    failAll(pooled, new Error(`reference worker exited (${code})`)),
-  );
+  worker.on('error', (error) => failAll(pooled, error));
+  worker.on('exit', (code) => failAll(pooled, new Error(`reference worker exited (${code})`)));
   return pooled;
 }
 
@@ -84,23 +77,17 @@ function workers(count: number): PooledWorker[] {
   return pool.slice(0, count);
 }
 
-function runOnWorker(
-  pooled: PooledWorker,
-  task: Omit<RowTask, "id">,
-): Promise<void> {
+function postTask(pooled: PooledWorker, task: ChunkedTask): Promise<void> {
   const id = nextTaskId++;
   return new Promise<void>((resolve, reject) => {
     pooled.pending.set(id, { resolve, reject });
     pooled.worker.ref();
-    pooled.worker.postMessage({ id, ...task } satisfies RowTask);
+    pooled.worker.postMessage({ id, task });
   });
 }
 
 /** Row ranges [begin, end) cutting `rows` into `parts` nearly equal contiguous slices. */
-export function splitRows(
-  rows: number,
-  parts: number,
-): Array<[number, number]> {
+export function splitRows(rows: number, parts: number): Array<[number, number]> {
   const slices: Array<[number, number]> = [];
   for (let part = 0; part < parts; part++) {
     const begin = Math.floor((rows * part) / parts);
@@ -110,25 +97,26 @@ export function splitRows(
   return slices;
 }
 
-/**
- * Runs every job's rows on `threads` workers; each job is cut into `threads` slices and slice i
- * goes to worker i. Jobs must live on SharedArrayBuffers.
- */
+/** The chunk table of a task: (job index, row begin, row end) triples. */
+function chunkTable(rowCounts: readonly number[], threads: number): Int32Array {
+  const triples = rowCounts.flatMap((rows, jobIndex) =>
+    splitRows(rows, threads * CHUNKS_PER_THREAD).map(([begin, end]) => [jobIndex, begin, end]),
+  );
+  return Int32Array.from(triples.flat());
+}
+
+/** Runs every job's rows on `threads` workers. Jobs must live on SharedArrayBuffers. */
 export async function runJobsOnWorkers(
   jobs: readonly KernelJob[],
   rowCounts: readonly number[],
   threads: number,
 ): Promise<void> {
-  const team = workers(threads);
-  const tasks: Array<Promise<void>> = [];
-  jobs.forEach((job, jobIndex) => {
-    splitRows(rowCounts[jobIndex]!, team.length).forEach(
-      ([rowBegin, rowEnd], slice) => {
-        tasks.push(runOnWorker(team[slice]!, { job, rowBegin, rowEnd }));
-      },
-    );
-  });
-  await Promise.all(tasks);
+  const task: ChunkedTask = {
+    jobs,
+    chunks: chunkTable(rowCounts, threads),
+    nextChunk: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
+  };
+  await Promise.all(workers(threads).map((pooled) => postTask(pooled, task)));
 }
 
 /** Terminates the pool (it restarts on the next parallel call). */

@@ -1,17 +1,28 @@
 import { EXIT, UserError } from '../errors.js';
 import { findRunner, registeredRunners } from '../../runners/registry.js';
+import { openIsolatedSession } from '../../runners/host/session.js';
 import { openInProcessSession, type RunnerSession } from './session.js';
 
-/** Opens a runner by name; unknown names are usage errors, unloadable runners exit 3. */
-export async function openSession(name: string): Promise<RunnerSession> {
-  const runner = findRunner(name);
-  if (!runner) {
-    const known = registeredRunners().map((entry) => entry.name).join(', ');
+export interface SessionOptions {
+  /** Per-case timeout of isolated runners, in milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/** Opens a runner by name; unknown names are usage errors (2), unloadable runners exit 3. */
+export async function openSession(name: string, options: SessionOptions = {}): Promise<RunnerSession> {
+  const entry = findRunner(name);
+  if (!entry) {
+    const known = registeredRunners().map((registered) => registered.runner.name).join(', ');
     throw new UserError(`unknown runner '${name}' (available: ${known})`, EXIT.invalidInput);
   }
   try {
-    return await openInProcessSession(runner);
+    return entry.runner.isolated && entry.source
+      ? await openIsolatedSession(entry.runner, entry.source, options.timeoutMs)
+      : await openInProcessSession(entry.runner);
   } catch (error) {
-    throw new UserError(`runner ${name} is unavailable: ${(error as Error).message}`, EXIT.runnerUnavailable);
+    throw new UserError(
+      `runner ${name} is unavailable: ${(error as Error).message} (run \`npm run setup\` to install the native runners)`,
+      EXIT.runnerUnavailable,
+    );
   }
 }

@@ -9,8 +9,7 @@ export function channelsFirstToLast<T extends Float32Array | Float64Array | Uint
   const out = data.slice() as T;
   for (let n = 0; n < batch; n++)
     for (let c = 0; c < channels; c++)
-      for (let p = 0; p < pixels; p++)
-        out[(n * pixels + p) * channels + c] = data[(n * channels + c) * pixels + p]!;
+      for (let p = 0; p < pixels; p++) out[(n * pixels + p) * channels + c] = data[(n * channels + c) * pixels + p]!;
   return out;
 }
 
@@ -23,7 +22,6 @@ export function channelsLastToFirst<T extends Float32Array | Float64Array | Uint
   const out = data.slice() as T;
   for (let n = 0; n < batch; n++)
     for (let c = 0; c < channels; c++)
-      for (let p = 0; p < pixels; p++)
-        out[(n * channels + c) * pixels + p] = data[(n * pixels + p) * channels + c]!;
+      for (let p = 0; p < pixels; p++) out[(n * channels + c) * pixels + p] = data[(n * pixels + p) * channels + c]!;
   return out;
 }

@@ -7,13 +7,16 @@ import type { CaseTensors } from '../../src/tensor.js';
 export interface GeometryLimits {
   /** Largest input size along an axis, per rank (3-D stays small: the oracles are naive). */
   readonly maxInput: Record<Rank, number>;
-  readonly maxChannelsPerGroup: number;
+  readonly maxInChannelsPerGroup: number;
+  /** Above 4 so that several blocks of 4 output channels (and a partial one) get exercised. */
+  readonly maxOutChannelsPerGroup: number;
   readonly maxGroup: number;
 }
 
 export const SMALL_LIMITS: GeometryLimits = {
   maxInput: { 1: 6, 2: 4, 3: 3 },
-  maxChannelsPerGroup: 3,
+  maxInChannelsPerGroup: 3,
+  maxOutChannelsPerGroup: 6,
   maxGroup: 3,
 };
 
@@ -25,31 +28,50 @@ function axisCrop(maxInput: number): fc.Arbitrary<AxisCrop> {
       kernelSize: fc.integer({ min: 1, max: 4 }),
       stride: fc.integer({ min: 1, max: 3 }),
       dilation: fc.integer({ min: 1, max: 3 }),
-      beginFraction: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-      sizeFraction: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      beginFraction: fc.double({
+        min: 0,
+        max: 1,
+        maxExcluded: true,
+        noNaN: true,
+      }),
+      sizeFraction: fc.double({
+        min: 0,
+        max: 1,
+        maxExcluded: true,
+        noNaN: true,
+      }),
     })
     .map(({ inputSize, kernelSize, stride, dilation, beginFraction, sizeFraction }) => {
       const full = (inputSize - 1) * stride + dilation * (kernelSize - 1) + 1;
       const beginCrop = Math.floor(beginFraction * full);
       const largest = full - beginCrop + stride - 1;
       const outputSize = 1 + Math.floor(sizeFraction * largest);
-      return { inputSize, kernelSize, stride, dilation, beginCrop, outputSize, outputPadding: 0 };
+      return {
+        inputSize,
+        kernelSize,
+        stride,
+        dilation,
+        beginCrop,
+        outputSize,
+        outputPadding: 0,
+      };
     });
 }
 
-export function geometryArbitrary(
-  limits: GeometryLimits = SMALL_LIMITS,
-): fc.Arbitrary<ConvTransposeGeometry> {
+export function geometryArbitrary(limits: GeometryLimits = SMALL_LIMITS): fc.Arbitrary<ConvTransposeGeometry> {
   return fc
     .constantFrom<Rank>(1, 2, 3)
     .chain((rank) =>
       fc.record({
         rank: fc.constant(rank),
-        axes: fc.array(axisCrop(limits.maxInput[rank]), { minLength: rank, maxLength: rank }),
+        axes: fc.array(axisCrop(limits.maxInput[rank]), {
+          minLength: rank,
+          maxLength: rank,
+        }),
         batch: fc.integer({ min: 1, max: 2 }),
         group: fc.integer({ min: 1, max: limits.maxGroup }),
-        inPerGroup: fc.integer({ min: 1, max: limits.maxChannelsPerGroup }),
-        outPerGroup: fc.integer({ min: 1, max: limits.maxChannelsPerGroup }),
+        inPerGroup: fc.integer({ min: 1, max: limits.maxInChannelsPerGroup }),
+        outPerGroup: fc.integer({ min: 1, max: limits.maxOutChannelsPerGroup }),
         channelsLast: fc.boolean(),
         hasBias: fc.boolean(),
       }),
@@ -106,10 +128,7 @@ export function seededTensors(geometry: ConvTransposeGeometry, seed: number): Ca
 export const seedArbitrary = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 /** The same geometry in the other memory layout (channels-first <-> channels-last). */
-export function withChannelsLast(
-  geometry: ConvTransposeGeometry,
-  channelsLast: boolean,
-): ConvTransposeGeometry {
+export function withChannelsLast(geometry: ConvTransposeGeometry, channelsLast: boolean): ConvTransposeGeometry {
   return buildGeometry({
     layout: layoutFor(geometry.rank, channelsLast),
     batch: geometry.batch,

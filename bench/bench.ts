@@ -1,0 +1,182 @@
+/**
+ * Times the native reference against other implementations on realistic layers, side by side:
+ * `npx tsx bench/bench.ts [--json] [--reps N] [--warmup N] [--layers dcgan,small]`.
+ * Each repetition runs every implementation once (interleaved, so machine noise hits all alike);
+ * the figure is the median. Every output is checked against the float64 reference (max |diff|
+ * and the float32 error bound) so the timings compare equal work.
+ */
+import { float32ErrorBound, convTransposeReference, shutdownReferenceWorkers } from '../src/reference/index.js';
+import type { ReferenceResult } from '../src/reference/index.js';
+import {
+  BASELINE_KEY,
+  BENCH_IMPLEMENTATIONS,
+  type BenchImplementation,
+  type BenchOutput,
+  type PreparedRun,
+} from './implementations.js';
+import { benchLayers, type BenchLayer } from './layers.js';
+
+interface BenchOptions {
+  readonly json: boolean;
+  readonly reps: number;
+  readonly warmup: number;
+  readonly layers: readonly string[] | null;
+}
+
+interface Measurement {
+  readonly layer: BenchLayer;
+  readonly implementation: BenchImplementation;
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxAbsDiff: number;
+  /** Elements farther from the float64 reference than float32ErrorBound allows. */
+  readonly boundViolations: number;
+}
+
+function parseOptions(argv: readonly string[]): BenchOptions {
+  const valueOf = (flag: string): string | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const layers = valueOf('--layers');
+  return {
+    json: argv.includes('--json'),
+    reps: Number(valueOf('--reps') ?? 9),
+    warmup: Number(valueOf('--warmup') ?? 3),
+    layers: layers === undefined ? null : layers.split(','),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timeOnce(prepared: PreparedRun): Promise<{ ms: number; output: BenchOutput }> {
+  const start = performance.now();
+  const output = await prepared.run();
+  return { ms: performance.now() - start, output };
+}
+
+function compareToReference(
+  output: BenchOutput,
+  truth: ReferenceResult,
+): { maxAbsDiff: number; boundViolations: number } {
+  let maxAbsDiff = 0;
+  let boundViolations = 0;
+  output.forEach((value, index) => {
+    const exact = truth.output[index]!;
+    const diff = Math.abs(value - exact);
+    maxAbsDiff = Math.max(maxAbsDiff, diff);
+    const bound = float32ErrorBound(truth.termCount[index]!, truth.absSum[index]!, exact);
+    if (!(diff <= bound)) boundViolations++;
+  });
+  return { maxAbsDiff, boundViolations };
+}
+
+async function measureLayer(layer: BenchLayer, options: BenchOptions): Promise<Measurement[]> {
+  const truth = convTransposeReference(layer.geometry, layer.tensors);
+  const entries: Array<{
+    implementation: BenchImplementation;
+    prepared: PreparedRun;
+  }> = [];
+  for (const implementation of BENCH_IMPLEMENTATIONS) {
+    const prepared = await implementation.prepare(layer);
+    if (prepared !== null) entries.push({ implementation, prepared });
+  }
+  const times = entries.map((): number[] => []);
+  const lastOutputs: BenchOutput[] = [];
+  for (let round = 0; round < options.warmup + options.reps; round++) {
+    for (const [index, entry] of entries.entries()) {
+      const { ms, output } = await timeOnce(entry.prepared);
+      if (round >= options.warmup) times[index]!.push(ms);
+      lastOutputs[index] = output;
+    }
+  }
+  const measurements = entries.map(({ implementation, prepared }, index) => ({
+    layer,
+    implementation,
+    medianMs: median(times[index]!),
+    minMs: Math.min(...times[index]!),
+    ...compareToReference(prepared.inLayerLayout(lastOutputs[index]!), truth),
+  }));
+  entries.forEach(({ prepared }) => prepared.dispose());
+  return measurements;
+}
+
+function gflops(measurement: Measurement): number {
+  return measurement.layer.flops / (measurement.medianMs * 1e6);
+}
+
+/** How many times faster than the baseline on the same layer (null without a baseline). */
+function ratioToBaseline(measurement: Measurement, all: readonly Measurement[]): number | null {
+  const baseline = all.find((other) => other.layer === measurement.layer && other.implementation.key === BASELINE_KEY);
+  return baseline === undefined ? null : baseline.medianMs / measurement.medianMs;
+}
+
+function formatTable(all: readonly Measurement[]): string {
+  const header = [
+    'layer',
+    'implementation',
+    'median ms',
+    'min ms',
+    'GFLOP/s',
+    `x ${BASELINE_KEY}`,
+    'max |diff|',
+    'f32 bound',
+  ];
+  const rows = all.map((m) => {
+    const ratio = ratioToBaseline(m, all);
+    return [
+      m.layer.title,
+      m.implementation.name,
+      m.medianMs.toFixed(2),
+      m.minMs.toFixed(2),
+      gflops(m).toFixed(2),
+      ratio === null ? '-' : ratio.toFixed(2),
+      m.maxAbsDiff.toExponential(2),
+      m.boundViolations === 0 ? 'ok' : `${m.boundViolations} over`,
+    ];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
+}
+
+function formatJson(all: readonly Measurement[]): string {
+  const ratios: Record<string, number> = {};
+  const figures: Record<string, number> = {};
+  for (const m of all) {
+    const { key } = m.implementation;
+    const id = m.layer.id;
+    figures[`${key}_${id}_ms`] = round(m.medianMs);
+    figures[`${key}_${id}_gflops`] = round(gflops(m));
+    figures[`${key}_${id}_max_abs_diff`] = m.maxAbsDiff;
+    const ratio = ratioToBaseline(m, all);
+    if (ratio !== null && key !== BASELINE_KEY) ratios[`${key}_vs_${BASELINE_KEY}_${id}`] = round(ratio);
+  }
+  return JSON.stringify({ ratios, figures });
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const layers = benchLayers().filter((layer) => options.layers?.includes(layer.id) ?? true);
+  for (const implementation of BENCH_IMPLEMENTATIONS) await implementation.setup?.();
+  const all: Measurement[] = [];
+  for (const layer of layers) {
+    if (!options.json) process.stderr.write(`timing ${layer.title}...\n`);
+    all.push(...(await measureLayer(layer, options)));
+  }
+  await shutdownReferenceWorkers();
+  process.stdout.write((options.json ? formatJson(all) : formatTable(all)) + '\n');
+}
+
+await main();

@@ -1,0 +1,198 @@
+/**
+ * The implementations the bench times, behind one small interface so that more (tfjs-node,
+ * onnxruntime, ...) are one more entry in `BENCH_IMPLEMENTATIONS`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { AxisGeometry, ConvTransposeGeometry } from '../src/geometry/types.js';
+import { convTransposeReference, convTransposeReferenceParallel } from '../src/reference/index.js';
+import type { BenchLayer } from './layers.js';
+
+export type BenchOutput = Float32Array | Float64Array;
+
+/** A layer made ready for one implementation: inputs converted, nothing left but the work. */
+export interface PreparedRun {
+  /** One timed evaluation, forced to completion; the output in the implementation's layout. */
+  run(): Promise<BenchOutput> | BenchOutput;
+  /** An output of `run` in the layer's layout (not timed). */
+  inLayerLayout(output: BenchOutput): BenchOutput;
+  dispose(): void;
+}
+
+export interface BenchImplementation {
+  /** JSON key prefix: <key>_<layer>_ms, <key>_vs_tfjs_cpu_<layer>. */
+  readonly key: string;
+  /** Table label. */
+  readonly name: string;
+  /** Once, before any layer (backend selection, sessions...). */
+  setup?(): Promise<void>;
+  /** null when the implementation cannot run this layer. */
+  prepare(layer: BenchLayer): Promise<PreparedRun | null>;
+}
+
+const identity = (output: BenchOutput): BenchOutput => output;
+
+const referenceParallel: BenchImplementation = {
+  key: 'reference',
+  name: 'reference (parallel)',
+  prepare: async ({ geometry, tensors }) => ({
+    run: async () =>
+      (
+        await convTransposeReferenceParallel(geometry, tensors, {
+          withBounds: false,
+        })
+      ).output,
+    inLayerLayout: identity,
+    dispose: () => {},
+  }),
+};
+
+const referenceSync: BenchImplementation = {
+  key: 'reference_sync',
+  name: 'reference (sync)',
+  prepare: async ({ geometry, tensors }) => ({
+    run: () => convTransposeReference(geometry, tensors, { withBounds: false }).output,
+    inLayerLayout: identity,
+    dispose: () => {},
+  }),
+};
+
+const referenceWithBounds: BenchImplementation = {
+  key: 'reference_bounds',
+  name: 'reference + bounds (parallel)',
+  prepare: async ({ geometry, tensors }) => ({
+    run: async () => (await convTransposeReferenceParallel(geometry, tensors)).output,
+    inLayerLayout: identity,
+    dispose: () => {},
+  }),
+};
+
+/** [N, C, pixels] <-> [N, pixels, C]. */
+export function moveChannels(data: BenchOutput, batch: number, channels: number, toLast: boolean): BenchOutput {
+  const pixels = data.length / (batch * channels);
+  const out = data.slice();
+  for (let n = 0; n < batch; n++) {
+    for (let c = 0; c < channels; c++) {
+      for (let p = 0; p < pixels; p++) {
+        const first = (n * channels + c) * pixels + p;
+        const last = (n * pixels + p) * channels + c;
+        if (toLast) out[last] = data[first]!;
+        else out[first] = data[last]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** ONNX/PyTorch W[C, M, k...] -> TF filter [k..., M, C] (no spatial flip). */
+function toTfFilter(geometry: ConvTransposeGeometry, weight: Float32Array): Float32Array {
+  const channels = geometry.inChannels;
+  const outChannels = geometry.outChannels;
+  const taps = weight.length / (channels * outChannels);
+  const filter = new Float32Array(weight.length);
+  for (let c = 0; c < channels; c++) {
+    for (let m = 0; m < outChannels; m++) {
+      for (let tap = 0; tap < taps; tap++) {
+        filter[(tap * outChannels + m) * channels + c] = weight[(c * outChannels + m) * taps + tap]!;
+      }
+    }
+  }
+  return filter;
+}
+
+/** Whether TF's SAME rule gives this axis's crop: total = max(0, full - o), begin = total / 2. */
+function isTfSame(axis: AxisGeometry): boolean {
+  const total = Math.max(0, axis.fullSize - axis.outputSize);
+  const accepted = Math.ceil(axis.outputSize / axis.stride) === axis.inputSize;
+  return accepted && axis.beginCrop === Math.floor(total / 2);
+}
+
+type TfPadding = 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
+
+/** tfjs's padding for this geometry: 'same' when it matches, explicit crops otherwise (2-D). */
+function tfjsPadding(geometry: ConvTransposeGeometry): TfPadding | null {
+  if (geometry.axes.every(isTfSame)) return 'same';
+  if (geometry.rank !== 2 || geometry.axes.some((axis) => axis.endCrop < 0)) return null;
+  const [h, w] = geometry.axes;
+  return [
+    [0, 0],
+    [h!.beginCrop, h!.endCrop],
+    [w!.beginCrop, w!.endCrop],
+    [0, 0],
+  ];
+}
+
+function tfjsSupports(geometry: ConvTransposeGeometry): boolean {
+  const plain = geometry.group === 1 && geometry.axes.every((axis) => axis.dilation === 1);
+  return plain && geometry.rank >= 2 && tfjsPadding(geometry) !== null;
+}
+
+/** tfjs conv{2,3}dTranspose + bias add on NHWC / NDHWC tensors. */
+function tfjsForward(
+  geometry: ConvTransposeGeometry,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  bias: tf.Tensor | null,
+): tf.Tensor {
+  const outputShape = geometry.channelsLast
+    ? [...geometry.outputShape]
+    : [geometry.batch, ...geometry.axes.map((axis) => axis.outputSize), geometry.outChannels];
+  const strides = geometry.axes.map((axis) => axis.stride);
+  const padding = tfjsPadding(geometry)!;
+  const y =
+    geometry.rank === 2
+      ? tf.conv2dTranspose(
+          x as tf.Tensor4D,
+          filter as tf.Tensor4D,
+          outputShape as [number, number, number, number],
+          strides as [number, number],
+          padding,
+        )
+      : tf.conv3dTranspose(
+          x as tf.Tensor5D,
+          filter as tf.Tensor5D,
+          outputShape as [number, number, number, number, number],
+          strides as [number, number, number],
+          'same',
+        );
+  return bias === null ? y : tf.add(y, bias);
+}
+
+const tfjsCpu: BenchImplementation = {
+  key: 'tfjs_cpu',
+  name: 'tfjs-backend-cpu',
+  setup: async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  },
+  prepare: async ({ geometry, tensors }) => {
+    if (!tfjsSupports(geometry)) return null;
+    const { batch, inChannels, outChannels } = geometry;
+    const inputLast = geometry.channelsLast ? tensors.input : moveChannels(tensors.input, batch, inChannels, true);
+    const inputShape = [batch, ...geometry.axes.map((axis) => axis.inputSize), inChannels];
+    const filterShape = [...geometry.axes.map((axis) => axis.kernelSize), outChannels, inChannels];
+    const x = tf.tensor(inputLast, inputShape, 'float32');
+    const filter = tf.tensor(toTfFilter(geometry, tensors.weight), filterShape, 'float32');
+    const bias = tensors.bias === null ? null : tf.tensor1d(tensors.bias, 'float32');
+    return {
+      run: () => {
+        const y = tf.tidy(() => tfjsForward(geometry, x, filter, bias));
+        const data = y.dataSync() as Float32Array;
+        y.dispose();
+        return data;
+      },
+      inLayerLayout: (output) => (geometry.channelsLast ? output : moveChannels(output, batch, outChannels, false)),
+      dispose: () => tf.dispose([x, filter, ...(bias === null ? [] : [bias])]),
+    };
+  },
+};
+
+/** The baseline every ratio is taken against. */
+export const BASELINE_KEY = 'tfjs_cpu';
+
+export const BENCH_IMPLEMENTATIONS: readonly BenchImplementation[] = [
+  referenceParallel,
+  referenceSync,
+  referenceWithBounds,
+  tfjsCpu,
+];

@@ -1,0 +1,42 @@
+/** A RunnerSession whose runner executes in a child process (see process.ts). */
+import { runPlanned, type RunnerSession } from '../../src/run/session.js';
+import type { VariantOutcome } from '../../src/run/results.js';
+import type { Runner } from '../types.js';
+import { RunnerProcess, type ProcessOutcome } from './process.js';
+import type { RunnerSource } from './protocol.js';
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+function toOutcome(outcome: ProcessOutcome): VariantOutcome {
+  switch (outcome.kind) {
+    case 'result':
+      return outcome.result.status === 'ok'
+        ? outcome.result
+        : { status: 'error', message: outcome.result.message };
+    case 'crashed':
+      return { status: 'crashed', signal: outcome.signal, stderrTail: outcome.stderrTail };
+    case 'timeout':
+      return { status: 'timeout', timeoutMs: outcome.timeoutMs };
+  }
+}
+
+export async function openIsolatedSession(
+  runner: Runner,
+  source: RunnerSource,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<RunnerSession> {
+  const child = new RunnerProcess(source, timeoutMs);
+  const version = await child.start();
+  return {
+    runner,
+    version,
+    runCase: (geometry, tensors) =>
+      runPlanned(runner, version, geometry, async (expression) => {
+        const started = performance.now();
+        const outcome = await child.run(geometry, expression, tensors);
+        const wallMs = outcome.kind === 'result' ? outcome.wallMs : performance.now() - started;
+        return { outcome: toOutcome(outcome), wallMs };
+      }),
+    close: () => child.close(),
+  };
+}

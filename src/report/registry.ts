@@ -1,0 +1,23 @@
+/** File reporters, registered by name; each renders the whole RunReport to one string. */
+import type { RunReport } from '../run/report.js';
+import { jsonReporter } from './json.js';
+
+export interface Reporter {
+  readonly name: string;
+  render(report: RunReport): string;
+}
+
+export type ReporterName = 'json' | 'junit' | 'html';
+
+const pending = (name: string): Reporter => ({
+  name,
+  render: () => {
+    throw new Error(`the ${name} reporter is not available yet`);
+  },
+});
+
+export const REPORTERS: Readonly<Record<ReporterName, Reporter>> = {
+  json: jsonReporter,
+  junit: pending('junit'),
+  html: pending('html'),
+};

@@ -1,0 +1,138 @@
+/**
+ * A conformance run: every selected case through the reference and every selected runner, each
+ * variant judged against the reference, known divergences applied. Returns the RunReport that
+ * all reporters render.
+ */
+import { readFileSync } from 'node:fs';
+import type { LoadedCase, LoadedFile } from '../case/load.js';
+import { toleranceFromSpec, describeTolerance } from '../compare/tolerance.js';
+import { caseTensors } from '../data/tensors.js';
+import { allSpellings } from '../geometry/spellings.js';
+import { describeConvention } from '../format/explain.js';
+import { convTransposeReferenceParallel, type ReferenceResult } from '../reference/index.js';
+import type { CaseTensors } from '../tensor.js';
+import { findExpectation, type ExpectationRule } from './expectations.js';
+import { judge, type Judgement } from './judge.js';
+import { REPORT_SCHEMA_VERSION, type CaseReport, type RunReport, type VariantReport } from './report.js';
+import type { VariantResult } from './results.js';
+import type { RunnerSession } from './session.js';
+import { finalStatus } from './status.js';
+
+export interface ConformanceOptions {
+  readonly sessions: readonly RunnerSession[];
+  readonly expectations: readonly ExpectationRule[];
+  readonly selection: RunReport['selection'];
+  /** Called after each case (progress, live output). */
+  readonly onCase?: (report: CaseReport, done: number, total: number) => void;
+}
+
+export function toolVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+/** The reference row: the baseline itself, checked against the case's documented `expect`. */
+function referenceJudgement(entry: LoadedCase, reference: ReferenceResult, tensors: CaseTensors): Judgement {
+  const documented = entry.spec.expect?.output;
+  if (!documented) return { verdict: 'pass', summary: 'baseline (no documented expect output)' };
+  const verdict = judge({
+    outcome: { status: 'ok', output: reference.output, shape: entry.geometry.outputShape },
+    reference: { output: Float64Array.from(documented), termCount: reference.termCount, absSum: reference.absSum },
+    geometry: entry.geometry,
+    tensors,
+    tolerance: toleranceFromSpec(entry.spec.tolerance),
+  });
+  return { ...verdict, summary: `vs documented expect: ${verdict.summary}` };
+}
+
+function restrictedOut(entry: LoadedCase, session: RunnerSession): VariantResult | null {
+  const allowed = entry.spec.runners;
+  if (!allowed || allowed.includes(session.runner.name)) return null;
+  return {
+    runner: session.runner.name,
+    variant: null,
+    outcome: { status: 'unsupported', reason: `the case is restricted to runners: ${allowed.join(', ')}` },
+    wallMs: 0,
+    version: session.version,
+  };
+}
+
+async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<CaseReport> {
+  const tensors = caseTensors(entry.spec, entry.geometry, entry.seed);
+  const tolerance = toleranceFromSpec(entry.spec.tolerance);
+  const started = performance.now();
+  const reference = await convTransposeReferenceParallel(entry.geometry, tensors, { withBounds: true });
+  const referenceVerdict = referenceJudgement(entry, reference, tensors);
+  const variants: VariantReport[] = [
+    {
+      runner: 'reference',
+      variant: null,
+      version: 'tconv reference (float64)',
+      wallMs: performance.now() - started,
+      status: referenceVerdict.verdict,
+      judgement: referenceVerdict,
+    },
+  ];
+  for (const session of options.sessions) {
+    const skipped = restrictedOut(entry, session);
+    const results = skipped ? [skipped] : await session.runCase(entry.geometry, tensors);
+    for (const result of results) {
+      const judgement = judge({ outcome: result.outcome, reference, geometry: entry.geometry, tensors, tolerance });
+      const expected = findExpectation(entry.id, entry.spec.expected, options.expectations, result.runner, result.variant);
+      variants.push({
+        runner: result.runner,
+        variant: result.variant,
+        ...(result.emulation ? { emulation: result.emulation } : {}),
+        ...(result.call ? { call: result.call } : {}),
+        version: result.version,
+        wallMs: result.wallMs,
+        status: finalStatus(judgement.verdict, expected),
+        judgement,
+        ...(expected ? { expected } : {}),
+      });
+    }
+  }
+  return {
+    id: entry.id,
+    file: entry.file,
+    name: entry.spec.name,
+    line: entry.line,
+    ...(entry.spec.description ? { description: entry.spec.description } : {}),
+    tags: entry.spec.tags ?? [],
+    seed: entry.seed,
+    convention: describeConvention(entry.geometry.convention),
+    conventionKind: entry.geometry.convention.kind,
+    geometry: entry.geometry,
+    spellings: allSpellings(entry.geometry),
+    tolerance: describeTolerance(tolerance),
+    variants,
+  };
+}
+
+export async function runConformance(
+  files: readonly LoadedFile[],
+  cases: readonly LoadedCase[],
+  options: ConformanceOptions,
+): Promise<RunReport> {
+  const startedAt = new Date();
+  const reports: CaseReport[] = [];
+  for (const entry of cases) {
+    const report = await runCase(entry, options);
+    reports.push(report);
+    options.onCase?.(report, reports.length, cases.length);
+  }
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'tconv', version: toolVersion() },
+    environment: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      runners: Object.fromEntries([['reference', 'tconv reference (float64)'], ...options.sessions.map((s) => [s.runner.name, s.version])]),
+    },
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    selection: options.selection,
+    files: files.map((file) => ({ path: file.path, fileId: file.fileId, description: file.description })),
+    cases: reports,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The run report: everything a reporter renders (console, JSON, JUnit, HTML), JSON-serialisable
+ * and versioned. `tconv merge` combines several of these (shards) into one.
+ */
+import type { Spelling } from '../geometry/spellings.js';
+import type { ConvTransposeGeometry } from '../geometry/types.js';
+import type { ExpectedDivergence } from '../case/types.js';
+import type { NativeCall } from '../../runners/types.js';
+import type { Judgement } from './judge.js';
+import type { Status } from './status.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface VariantReport {
+  readonly runner: string;
+  /** The spelling run (e.g. 'pads', 'auto_pad=SAME_UPPER', 'same'); null for the reference. */
+  readonly variant: string | null;
+  readonly emulation?: string;
+  readonly call?: NativeCall;
+  readonly version: string;
+  readonly wallMs: number;
+  readonly status: Status;
+  readonly judgement: Judgement;
+  readonly expected?: ExpectedDivergence;
+}
+
+export interface CaseReport {
+  /** Stable id `file/case`: filters, expectations and report anchors use it. */
+  readonly id: string;
+  readonly file: string;
+  readonly name: string;
+  readonly line: number;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly seed: number;
+  readonly convention: string;
+  readonly conventionKind: string;
+  readonly geometry: ConvTransposeGeometry;
+  readonly spellings: readonly Spelling[];
+  readonly tolerance: string;
+  readonly variants: readonly VariantReport[];
+}
+
+export interface RunReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'tconv'; readonly version: string };
+  readonly environment: {
+    readonly node: string;
+    readonly platform: string;
+    /** Runner name -> the version it reported (framework versions). */
+    readonly runners: Readonly<Record<string, string>>;
+  };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly selection: { readonly filter: readonly string[]; readonly shard: string | null; readonly runners: readonly string[] };
+  readonly files: readonly { readonly path: string; readonly fileId: string; readonly description: string }[];
+  readonly cases: readonly CaseReport[];
+}
+
+export type StatusCounts = Partial<Record<Status, number>>;
+
+export function countStatuses(report: RunReport): StatusCounts {
+  const counts: StatusCounts = {};
+  for (const entry of report.cases) {
+    for (const variant of entry.variants) counts[variant.status] = (counts[variant.status] ?? 0) + 1;
+  }
+  return counts;
+}
