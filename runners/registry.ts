@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { RunnerName } from '../src/case/schema.js';
 import type { RunnerSource } from './host/protocol.js';
+import { onnxruntimeRunner } from './onnxruntime.js';
 import { referenceRunner } from './reference.js';
 import type { Runner } from './types.js';
 
@@ -21,6 +22,7 @@ const sourceOf = (file: string, exportName: string): RunnerSource => ({
 
 const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, RegisteredRunner>([
   ['reference', { runner: referenceRunner }],
+  ['onnxruntime', { runner: onnxruntimeRunner, source: sourceOf('./onnxruntime.ts', 'onnxruntimeRunner') }],
 ]);
 
 export function registeredRunners(): readonly RegisteredRunner[] {

@@ -1,0 +1,83 @@
+/**
+ * A one-node ONNX model, ConvTranspose(X, W[, B]) -> Y, encoded in memory with onnx-proto.
+ * W and B are graph inputs, not initializers, so one model (one session) serves every tensor of
+ * a geometry and the bytes depend only on the attributes and shapes.
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx as proto } from 'onnx-proto';
+import type { OnnxAttributes } from '../../src/geometry/spellings.js';
+
+// onnx-proto is CommonJS (`module.exports = $root`): Node's ESM loader exposes it only as default.
+const { onnx } = onnxProto;
+
+/** Opset 17 and IR 8: what ONNX Runtime 1.30 accepts from onnx-proto (ENVIRONMENT.md). */
+export const ONNX_OPSET = 17;
+export const ONNX_IR_VERSION = 8;
+
+export interface ModelShapes {
+  /** Channels-first [N, C, spatial...]. */
+  readonly X: readonly number[];
+  /** [C, M/group, k...]. */
+  readonly W: readonly number[];
+  /** [M], or null without bias. */
+  readonly B: readonly number[] | null;
+}
+
+/** Fixed attribute order, so equal attributes always encode to equal bytes. */
+const INTS_ATTRIBUTES = ['kernel_shape', 'strides', 'dilations', 'pads', 'output_padding', 'output_shape'] as const;
+
+/** Attribute types as the ConvTranspose schema declares them: INTS, INT (group), STRING (auto_pad). */
+export function encodeAttributes(attributes: OnnxAttributes): proto.IAttributeProto[] {
+  const types = onnx.AttributeProto.AttributeType;
+  const encoded: proto.IAttributeProto[] = [];
+  for (const name of INTS_ATTRIBUTES) {
+    const values = attributes[name];
+    if (values !== undefined) encoded.push({ name, type: types.INTS, ints: [...values] });
+  }
+  encoded.push({ name: 'group', type: types.INT, i: attributes.group });
+  if (attributes.auto_pad !== undefined) {
+    // AttributeProto.s is bytes (UTF-8).
+    encoded.push({ name: 'auto_pad', type: types.STRING, s: new TextEncoder().encode(attributes.auto_pad) });
+  }
+  return encoded;
+}
+
+function floatInput(name: string, shape: readonly number[]): proto.IValueInfoProto {
+  const dim = shape.map((size) => ({ dimValue: size }));
+  return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } } };
+}
+
+/**
+ * Y is declared without a shape: ONNX shape inference and ORT's kernel disagree on some
+ * auto_pad + output_padding outputs (onnx/onnx#4299), and a declared shape would only add a
+ * warning; the runner reads the shape ORT actually produces.
+ */
+function floatOutput(name: string): proto.IValueInfoProto {
+  return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } };
+}
+
+export function buildConvTransposeModel(attributes: OnnxAttributes, shapes: ModelShapes): Uint8Array {
+  const inputs = [floatInput('X', shapes.X), floatInput('W', shapes.W)];
+  if (shapes.B) inputs.push(floatInput('B', shapes.B));
+  const model = onnx.ModelProto.create({
+    irVersion: ONNX_IR_VERSION,
+    producerName: 'tconv',
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    graph: {
+      name: 'tconv_conv_transpose',
+      node: [
+        {
+          name: 'conv_transpose',
+          opType: 'ConvTranspose',
+          input: inputs.map((input) => input.name ?? ''),
+          output: ['Y'],
+          attribute: encodeAttributes(attributes),
+        },
+      ],
+      input: inputs,
+      output: [floatOutput('Y')],
+    },
+  });
+  // finish() may return a Buffer view into protobufjs's shared pool: copy it out.
+  return new Uint8Array(onnx.ModelProto.encode(model).finish());
+}
