@@ -2,13 +2,23 @@
 import { EXIT, UserError, formatDiagnostic } from '../errors.js';
 import { evalCommand } from './eval.js';
 import { explainCommand } from './explain.js';
+import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 
 export const USAGE = `tconv: a conformance harness for transposed convolution
 
 Usage:
-  tconv run FILE|DIR... [--case NAME]          check every case (exit 0 all hold, 1 otherwise)
+  tconv run FILE|DIR... [options]              run every case on the reference and the runners
+      --runners a,b        runners to use (default: all: reference, tfjs-node, onnxruntime)
+      --filter GLOB        case ids to keep (file/case, * within a segment, ** across); repeatable
+      --shard i/n          keep the i-th of n deterministic shards
+      --expectations F     known divergences (YAML: expectations: [{id, runner, variant?, status, reason, link?}])
+      --timeout MS         per-case timeout of native runners (default 60000)
+      --report DIR         write DIR/tconv.json, DIR/junit.xml, DIR/index.html
+      --json F, --junit F, --html F   write one report
+  tconv merge SHARD.json... [--report DIR | --json F --junit F --html F]
+                                               combine shard reports into one
   tconv eval FILE... [--case NAME] [--runner NAME] [--format json|table]
                                                print each case's output tensor
   tconv explain FILE... [--case NAME] [--format text|json]
@@ -29,6 +39,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   eval: evalCommand,
   explain: explainCommand,
   schema: schemaCommand,
+  merge: mergeCommand,
 };
 
 export const INTERNAL_ERROR_EXIT = 4;

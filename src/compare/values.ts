@@ -6,8 +6,8 @@ import { float32Ulp, type Tolerance } from './tolerance.js';
 export interface ErrorBudget {
   readonly tolerance: Tolerance;
   /** For `auto`: terms summed and sum of |products| per element (from the reference). */
-  readonly termCount?: Uint32Array;
-  readonly absSum?: Float64Array;
+  readonly termCount?: ArrayLike<number>;
+  readonly absSum?: ArrayLike<number>;
 }
 
 export function allowedDifference(budget: ErrorBudget, expected: number, index: number): number {
@@ -25,6 +25,18 @@ export function allowedDifference(budget: ErrorBudget, expected: number, index: 
   }
 }
 
+/**
+ * Whether `actual` is close to `expected` given the allowed absolute difference: equal values
+ * (including equal infinities) are close, two NaNs are close only with `nanEqual`, any other
+ * non-finite pair is not, finite pairs are close when |actual - expected| <= allowed.
+ */
+export function isClose(actual: number, expected: number, allowed: number, nanEqual = false): boolean {
+  if (actual === expected) return true;
+  const diff = Math.abs(actual - expected);
+  if (Number.isNaN(diff)) return nanEqual && Number.isNaN(actual) && Number.isNaN(expected);
+  return diff <= allowed; // diff is Infinity when only one side is infinite: not close
+}
+
 export interface ValueComparison {
   readonly matched: boolean;
   readonly total: number;
@@ -35,6 +47,10 @@ export interface ValueComparison {
   readonly maxRelIndex: number;
 }
 
+/**
+ * Quick element-wise check (no statistics): see `compareOutcome` in outcome.ts for the full
+ * comparison. `maxAbsDiff` is NaN when a NaN mismatch occurs before any larger difference.
+ */
 export function compareValues(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
@@ -48,9 +64,8 @@ export function compareValues(
   for (let index = 0; index < expected.length; index++) {
     const a = actual[index]!;
     const e = expected[index]!;
-    const diff = Math.abs(a - e);
-    const close = diff <= allowedDifference(budget, e, index);
-    if (!close || Number.isNaN(diff)) mismatched++;
+    const diff = a === e ? 0 : Math.abs(a - e);
+    if (!isClose(a, e, allowedDifference(budget, e, index))) mismatched++;
     if (diff > maxAbsDiff || (Number.isNaN(diff) && maxAbsIndex < 0)) {
       maxAbsDiff = diff;
       maxAbsIndex = index;
@@ -61,5 +76,14 @@ export function compareValues(
       maxRelIndex = index;
     }
   }
-  return { matched: mismatched === 0, total: expected.length, mismatched, maxAbsDiff, maxAbsIndex, maxRelDiff, maxRelIndex };
+  mismatched += Math.max(0, actual.length - expected.length); // a shorter output mismatches (NaN) above
+  return {
+    matched: mismatched === 0,
+    total: expected.length,
+    mismatched,
+    maxAbsDiff,
+    maxAbsIndex,
+    maxRelDiff,
+    maxRelIndex,
+  };
 }

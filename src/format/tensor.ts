@@ -5,6 +5,8 @@ const MAX_ROWS = 16;
 
 export function formatNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e7) return String(value);
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) < 1e-4) return value.toExponential(3);
   const fixed = value.toPrecision(6);
   return fixed.includes('e') ? fixed : String(Number(fixed));
 }

@@ -1,6 +1,8 @@
 /** File reporters, registered by name; each renders the whole RunReport to one string. */
 import type { RunReport } from '../run/report.js';
 import { jsonReporter } from './json.js';
+import { junitReporter } from './junit.js';
+import { htmlReporter } from './html.js';
 
 export interface Reporter {
   readonly name: string;
@@ -18,6 +20,6 @@ const pending = (name: string): Reporter => ({
 
 export const REPORTERS: Readonly<Record<ReporterName, Reporter>> = {
   json: jsonReporter,
-  junit: pending('junit'),
-  html: pending('html'),
+  junit: junitReporter,
+  html: htmlReporter,
 };

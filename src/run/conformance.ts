@@ -5,15 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import type { LoadedCase, LoadedFile } from '../case/load.js';
-import { toleranceFromSpec, describeTolerance } from '../compare/tolerance.js';
+import { toleranceFromSpec, describeTolerance, type Tolerance } from '../compare/tolerance.js';
+import type { RunnerAgreement } from '../compare/index.js';
 import { caseTensors } from '../data/tensors.js';
 import { allSpellings } from '../geometry/spellings.js';
 import { describeConvention } from '../format/explain.js';
 import { convTransposeReferenceParallel, type ReferenceResult } from '../reference/index.js';
 import type { CaseTensors } from '../tensor.js';
+import { compareRunners } from '../compare/index.js';
 import { findExpectation, type ExpectationRule } from './expectations.js';
 import { judge, type Judgement } from './judge.js';
-import { REPORT_SCHEMA_VERSION, type CaseReport, type RunReport, type VariantReport } from './report.js';
+import { MAX_EMBEDDED_ELEMENTS, REPORT_SCHEMA_VERSION, type CaseReport, type RunReport, type VariantReport } from './report.js';
 import type { VariantResult } from './results.js';
 import type { RunnerSession } from './session.js';
 import { finalStatus } from './status.js';
@@ -73,11 +75,15 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
       judgement: referenceVerdict,
     },
   ];
+  const runnerOutputs: { label: string; output: Float32Array | Float64Array }[] = [];
   for (const session of options.sessions) {
     const skipped = restrictedOut(entry, session);
     const results = skipped ? [skipped] : await session.runCase(entry.geometry, tensors);
     for (const result of results) {
       const judgement = judge({ outcome: result.outcome, reference, geometry: entry.geometry, tensors, tolerance });
+      if (result.outcome.status === 'ok' && result.outcome.output.length === entry.geometry.outputElements) {
+        runnerOutputs.push({ label: result.variant ? `${result.runner} ${result.variant}` : result.runner, output: result.outcome.output });
+      }
       const expected = findExpectation(entry.id, entry.spec.expected, options.expectations, result.runner, result.variant);
       variants.push({
         runner: result.runner,
@@ -89,6 +95,7 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
         status: finalStatus(judgement.verdict, expected),
         judgement,
         ...(expected ? { expected } : {}),
+        ...embeddedOutput(result, judgement),
       });
     }
   }
@@ -106,7 +113,27 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
     spellings: allSpellings(entry.geometry),
     tolerance: describeTolerance(tolerance),
     variants,
+    ...(variants.some((variant) => variant.output) ? { referenceOutput: Array.from(reference.output) } : {}),
+    ...agreementOf(runnerOutputs, reference, entry, tolerance),
   };
+}
+
+/** With two or more runner outputs: who agrees with whom, and the odd one out. */
+function agreementOf(
+  outputs: readonly { label: string; output: Float32Array | Float64Array }[],
+  reference: ReferenceResult,
+  entry: LoadedCase,
+  tolerance: Tolerance,
+): { agreement?: RunnerAgreement } {
+  if (outputs.length < 2) return {};
+  return { agreement: compareRunners(outputs, reference, entry.geometry, tolerance) };
+}
+
+/** Non-passing outputs small enough to draw are kept for the reports. */
+function embeddedOutput(result: VariantResult, judgement: Judgement): { output?: number[] } {
+  const outcome = result.outcome;
+  if (judgement.verdict !== 'mismatch' || outcome.status !== 'ok') return {};
+  return outcome.output.length <= MAX_EMBEDDED_ELEMENTS ? { output: Array.from(outcome.output) } : {};
 }
 
 export async function runConformance(

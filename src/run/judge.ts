@@ -1,9 +1,9 @@
-/** Turns a runner's outcome into a verdict against the reference (and the case's `expect`). */
+/** Turns a runner's outcome into a verdict against the reference, through the comparator. */
+import { compareOutcome, type Comparison } from '../compare/index.js';
+import type { Tolerance } from '../compare/tolerance.js';
+import { formatNumber } from '../format/tensor.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseTensors } from '../tensor.js';
-import type { Tolerance } from '../compare/tolerance.js';
-import { compareValues, type ValueComparison } from '../compare/values.js';
-import { formatNumber } from '../format/tensor.js';
 import type { VariantOutcome } from './results.js';
 import type { Verdict } from './status.js';
 
@@ -17,7 +17,7 @@ export interface Judgement {
   readonly verdict: Verdict;
   /** One line: why this verdict. */
   readonly summary: string;
-  readonly comparison?: ValueComparison;
+  readonly comparison?: Comparison;
 }
 
 export interface JudgeInput {
@@ -28,30 +28,33 @@ export interface JudgeInput {
   readonly tolerance: Tolerance;
 }
 
+const coordinates = (values: readonly number[]): string => `(${values.join(', ')})`;
+
+/** The one-line summary of a comparison (console lines, matrix tooltips). */
+export function summarize(comparison: Comparison): string {
+  switch (comparison.stage) {
+    case 'outcome':
+      return comparison.message;
+    case 'internal':
+      return `comparator failed: ${comparison.message}`;
+    case 'shape':
+      return `shape [${comparison.actualShape.join(', ')}], expected [${comparison.expectedShape.join(', ')}]${comparison.causes[0] ? `: ${comparison.causes[0].detail}` : ''}`;
+    case 'non-finite':
+    case 'values': {
+      const stats = comparison.statistics;
+      const worst = stats.greatestAbsolute;
+      const at = worst ? ` at ${coordinates(worst.coordinates)}` : '';
+      const maxDiff = worst ? String(typeof worst.absDiff === 'number' ? formatNumber(worst.absDiff) : worst.absDiff) : '0';
+      if (comparison.passed) return `max abs diff ${maxDiff}${at}`;
+      const nonFinite = comparison.nonFinite.nan + comparison.nonFinite.posInf + comparison.nonFinite.negInf;
+      const head = `${stats.mismatched} / ${stats.total} elements differ, max abs diff ${maxDiff}${at}`;
+      const extra = nonFinite ? `; non-finite: ${comparison.nonFinite.nan} NaN, ${comparison.nonFinite.posInf} +Inf, ${comparison.nonFinite.negInf} -Inf` : '';
+      return `${head}${extra}${comparison.diagnosis ? `; ${comparison.diagnosis.summary}` : ''}`;
+    }
+  }
+}
+
 export function judge(input: JudgeInput): Judgement {
-  const { outcome, geometry } = input;
-  switch (outcome.status) {
-    case 'unsupported':
-      return { verdict: 'unsupported', summary: outcome.reason };
-    case 'error':
-      return { verdict: 'error', summary: outcome.message };
-    case 'crashed':
-      return { verdict: 'crashed', summary: `process died (${outcome.signal})` };
-    case 'timeout':
-      return { verdict: 'timeout', summary: `no answer within ${outcome.timeoutMs} ms` };
-    case 'ok':
-      break;
-  }
-  if (outcome.shape.join(',') !== geometry.outputShape.join(',')) {
-    return { verdict: 'mismatch', summary: `shape [${outcome.shape.join(', ')}], expected [${geometry.outputShape.join(', ')}]` };
-  }
-  const comparison = compareValues(outcome.output, input.reference.output, {
-    tolerance: input.tolerance,
-    termCount: input.reference.termCount,
-    absSum: input.reference.absSum,
-  });
-  const summary = comparison.matched
-    ? `max abs diff ${formatNumber(comparison.maxAbsDiff)}`
-    : `${comparison.mismatched} / ${comparison.total} elements differ, max abs diff ${formatNumber(comparison.maxAbsDiff)} at flat index ${comparison.maxAbsIndex}`;
-  return { verdict: comparison.matched ? 'pass' : 'mismatch', summary, comparison };
+  const comparison = compareOutcome(input);
+  return { verdict: comparison.verdict, summary: summarize(comparison), comparison };
 }

@@ -2,6 +2,7 @@
  * The run report: everything a reporter renders (console, JSON, JUnit, HTML), JSON-serialisable
  * and versioned. `tconv merge` combines several of these (shards) into one.
  */
+import type { RunnerAgreement } from '../compare/index.js';
 import type { Spelling } from '../geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { ExpectedDivergence } from '../case/types.js';
@@ -22,6 +23,8 @@ export interface VariantReport {
   readonly status: Status;
   readonly judgement: Judgement;
   readonly expected?: ExpectedDivergence;
+  /** The runner's output (layout order), embedded for reports when it is not a pass and small. */
+  readonly output?: readonly number[];
 }
 
 export interface CaseReport {
@@ -39,7 +42,14 @@ export interface CaseReport {
   readonly spellings: readonly Spelling[];
   readonly tolerance: string;
   readonly variants: readonly VariantReport[];
+  /** Runner variants compared with each other (two or more outputs): the odd one out. */
+  readonly agreement?: RunnerAgreement;
+  /** The reference output (layout order), embedded when some variant's output is. */
+  readonly referenceOutput?: readonly number[];
 }
+
+/** Outputs up to this many elements are embedded in reports (heatmaps, numeric grids). */
+export const MAX_EMBEDDED_ELEMENTS = 1 << 16;
 
 export interface RunReport {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
