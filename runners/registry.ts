@@ -7,6 +7,7 @@ import type { RunnerName } from '../src/case/schema.js';
 import type { RunnerSource } from './host/protocol.js';
 import { onnxruntimeRunner } from './onnxruntime.js';
 import { referenceRunner } from './reference.js';
+import { tfjsNodeRunner } from './tfjs-node.js';
 import type { Runner } from './types.js';
 
 export interface RegisteredRunner {
@@ -22,6 +23,7 @@ const sourceOf = (file: string, exportName: string): RunnerSource => ({
 
 const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, RegisteredRunner>([
   ['reference', { runner: referenceRunner }],
+  ['tfjs-node', { runner: tfjsNodeRunner, source: sourceOf('./tfjs-node.ts', 'tfjsNodeRunner') }],
   ['onnxruntime', { runner: onnxruntimeRunner, source: sourceOf('./onnxruntime.ts', 'onnxruntimeRunner') }],
 ]);
 

@@ -4,6 +4,7 @@
  * one; other crops, groups and dilation are labelled emulations (runners/tfjs/calls.ts).
  * Isolated: a bad argument can abort the process inside libtensorflow.
  */
+import type * as tfNode from '@tensorflow/tfjs-node';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import { planTfCalls, type TfCallPlan } from './tfjs/calls.js';
 import { toExpression } from './tfjs/describe.js';
@@ -11,7 +12,7 @@ import { executeTfPlan } from './tfjs/execute.js';
 import { RefusedCall } from './tfjs/validate.js';
 import type { Expression, Runner } from './types.js';
 
-type TfNode = typeof import('@tensorflow/tfjs-node');
+type TfNode = typeof tfNode;
 
 const BACKEND = 'tensorflow';
 let loading: Promise<TfNode> | null = null;
@@ -21,7 +22,8 @@ async function importTfNode(): Promise<TfNode> {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     const module = await import('@tensorflow/tfjs-node');
-    return module.default;
+    // Node gives a CommonJS module as `default`; tsx's interop (the module sets __esModule) does not.
+    return (module.default as TfNode | undefined) ?? module;
   } catch (error) {
     loading = null;
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -40,7 +42,12 @@ function libtensorflowVersion(tf: TfNode): string {
   const backend: unknown = tf.findBackend(BACKEND);
   if (typeof backend !== 'object' || backend === null || !('binding' in backend)) return 'unknown';
   const binding: unknown = backend.binding;
-  if (typeof binding === 'object' && binding !== null && 'TF_Version' in binding && typeof binding.TF_Version === 'string') {
+  if (
+    typeof binding === 'object' &&
+    binding !== null &&
+    'TF_Version' in binding &&
+    typeof binding.TF_Version === 'string'
+  ) {
     return binding.TF_Version;
   }
   return 'unknown';

@@ -62,10 +62,14 @@ function emulationText(g: ConvTransposeGeometry, crop: boolean): string | null {
     );
   }
   if (g.group > 1) {
-    parts.push(`per-group emulation: ${g.group} TF calls (${g.inChannelsPerGroup} -> ${g.outChannelsPerGroup} channels each), outputs concatenated on channels`);
+    parts.push(
+      `per-group emulation: ${g.group} TF calls (${g.inChannelsPerGroup} -> ${g.outChannelsPerGroup} channels each), outputs concatenated on channels`,
+    );
   }
   if (g.axes.some((axis) => axis.dilation > 1)) {
-    parts.push(`dilation emulation: d-1 zeros inserted between kernel taps (kernel ${g.axes.map((a) => a.kernelSize).join('x')} -> ${g.axes.map((a) => a.effectiveKernelSize).join('x')}, dilation 1)`);
+    parts.push(
+      `dilation emulation: d-1 zeros inserted between kernel taps (kernel ${g.axes.map((a) => a.kernelSize).join('x')} -> ${g.axes.map((a) => a.effectiveKernelSize).join('x')}, dilation 1; exact for finite inputs, an inserted zero times Inf/NaN gives NaN)`,
+    );
   }
   return parts.length ? parts.join('; ') : null;
 }
@@ -92,12 +96,21 @@ function callPlan(
   };
 }
 
+/** TF's 'valid' output starts at full[0]: keep [beginCrop, beginCrop + o) per axis. */
+function emulatedCrop(g: ConvTransposeGeometry): SpatialCrop {
+  const begin = g.axes.map((axis) => axis.beginCrop);
+  const size = g.axes.map((axis) => axis.outputSize);
+  return { begin: tfAxes(g, begin, 0), size: tfAxes(g, size, 1) };
+}
+
 /** The variants for a geometry, or why tfjs-node cannot run it. */
 export function planTfCalls(g: ConvTransposeGeometry): { plans: TfCallPlan[] } | { reason: string } {
   const per = perCallGeometry(g);
   const filterElements = per.weightElements;
   if (filterElements > MAX_FILTER_ELEMENTS) {
-    return { reason: `TF's CPU kernel has no dilation, and the zero-inserted filter would have ${filterElements} elements` };
+    return {
+      reason: `TF's CPU kernel has no dilation, and the zero-inserted filter would have ${filterElements} elements`,
+    };
   }
   const native = tfSpellings(per).flatMap((spelling) => (spelling.expressible && spelling.tf ? [spelling.tf] : []));
   if (native.length > 0) {
@@ -107,9 +120,6 @@ export function planTfCalls(g: ConvTransposeGeometry): { plans: TfCallPlan[] } |
       ),
     };
   }
-  const crop: SpatialCrop = {
-    begin: tfAxes(g, g.axes.map((axis) => axis.beginCrop), 0),
-    size: tfAxes(g, g.axes.map((axis) => axis.outputSize), 1),
-  };
-  return { plans: [callPlan(g, 'valid+crop', g.axes.map((axis) => axis.fullSize), crop)] };
+  const full = g.axes.map((axis) => axis.fullSize);
+  return { plans: [callPlan(g, 'valid+crop', full, emulatedCrop(g))] };
 }

@@ -62,7 +62,10 @@ export function runTfCalls(
 }
 
 /** Inputs and filters of each group's TF call. */
-export function tfCallData(geometry: ConvTransposeGeometry, tensors: CaseTensors): { xs: Float32Array[]; filters: Float32Array[] } {
+export function tfCallData(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+): { xs: Float32Array[]; filters: Float32Array[] } {
   const problem = tensorProblem(geometry, tensors);
   if (problem) throw new RefusedCall(`tconv tfjs runner: ${problem}`);
   const input = channelsLastInput(geometry, tensors.input);
@@ -75,21 +78,34 @@ export function tfCallData(geometry: ConvTransposeGeometry, tensors: CaseTensors
 }
 
 function tensorProblem(geometry: ConvTransposeGeometry, tensors: CaseTensors): string | null {
-  if (tensors.input.length !== geometry.inputElements) return `input has ${tensors.input.length} elements, the geometry ${geometry.inputElements}`;
-  if (tensors.weight.length !== geometry.weightElements) return `weight has ${tensors.weight.length} elements, the geometry ${geometry.weightElements}`;
-  if (geometry.hasBias && tensors.bias?.length !== geometry.outChannels) return `bias must have ${geometry.outChannels} values`;
+  if (tensors.input.length !== geometry.inputElements)
+    return `input has ${tensors.input.length} elements, the geometry ${geometry.inputElements}`;
+  if (tensors.weight.length !== geometry.weightElements)
+    return `weight has ${tensors.weight.length} elements, the geometry ${geometry.weightElements}`;
+  if (geometry.hasBias && tensors.bias?.length !== geometry.outChannels)
+    return `bias must have ${geometry.outChannels} values`;
   return null;
 }
 
 /** TF's channels-last output -> the case's output: crop when emulated, then the case layout. */
-export function caseOutput(geometry: ConvTransposeGeometry, call: TfCallPlan, y: Float32Array, bias: Float32Array | null): Float32Array {
+export function caseOutput(
+  geometry: ConvTransposeGeometry,
+  call: TfCallPlan,
+  y: Float32Array,
+  bias: Float32Array | null,
+): Float32Array {
   const channels = geometry.outChannels;
   const cropped = call.crop ? cropChannelsLast(y, call.outputShape.slice(1, -1), call.crop, channels, bias) : y;
   return geometry.channelsLast ? cropped : toChannelsFirst(cropped, geometry.batch, channels);
 }
 
 /** The whole execution on a loaded tfjs: data in, TF calls, data out. Throws TF's errors. */
-export function executeTfPlan(tf: TfOps, geometry: ConvTransposeGeometry, call: TfCallPlan, tensors: CaseTensors): Float32Array {
+export function executeTfPlan(
+  tf: TfOps,
+  geometry: ConvTransposeGeometry,
+  call: TfCallPlan,
+  tensors: CaseTensors,
+): Float32Array {
   const { xs, filters } = tfCallData(geometry, tensors);
   const bias = geometry.hasBias ? tensors.bias : null;
   return caseOutput(geometry, call, runTfCalls(tf, call, xs, filters, bias), bias);

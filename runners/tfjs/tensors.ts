@@ -31,7 +31,8 @@ export function channelSlice(data: Float32Array, channels: number, start: number
   if (start === 0 && count === channels) return data;
   const rows = data.length / channels;
   const out = new Float32Array(rows * count);
-  for (let row = 0; row < rows; row++) out.set(data.subarray(row * channels + start, row * channels + start + count), row * count);
+  for (let row = 0; row < rows; row++)
+    out.set(data.subarray(row * channels + start, row * channels + start + count), row * count);
   return out;
 }
 
@@ -58,7 +59,8 @@ export function tfFilter(geometry: ConvTransposeGeometry, weight: Float32Array, 
       position += (Math.floor(tap / tapStrides[a]!) % axis.kernelSize) * axis.dilation * dilatedStrides[a]!;
     });
     for (let c = 0; c < cg; c++)
-      for (let m = 0; m < mg; m++) filter[(position * mg + m) * cg + c] = weight[((group * cg + c) * mg + m) * tapCount + tap]!;
+      for (let m = 0; m < mg; m++)
+        filter[(position * mg + m) * cg + c] = weight[((group * cg + c) * mg + m) * tapCount + tap]!;
   }
   return filter;
 }
@@ -91,7 +93,8 @@ export function cropChannelsLast(
     const source = sourcePixel(pixel, outStrides, crop, have, inStrides);
     for (let n = 0; n < batch; n++) {
       const target = (n * pixelsOut + pixel) * channels;
-      if (source >= 0) out.set(data.subarray((n * pixelsIn + source) * channels, (n * pixelsIn + source + 1) * channels), target);
+      if (source >= 0)
+        out.set(data.subarray((n * pixelsIn + source) * channels, (n * pixelsIn + source + 1) * channels), target);
       else if (bias) out.set(bias, target);
     }
   }
