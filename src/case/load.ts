@@ -3,7 +3,7 @@
  * file:line:column, the field path and what was expected.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { literalDataIssues } from '../data/tensors.js';
 import { stableHash } from '../data/random.js';
@@ -40,10 +40,19 @@ export interface LoadOptions {
 
 export const DEFAULT_MAX_ELEMENTS = 1 << 25;
 
-/** `cases/tf/same.yaml` -> `tf/same`: the file part of case ids. */
+/**
+ * `cases/tf/same.yaml` -> `tf/same`: the file part of case ids. Ids must not depend on the
+ * working directory (filters, expectations and report anchors use them), so a path under a
+ * `cases/` folder is taken relative to it; other paths relative to the working directory when
+ * inside it, else by their file name.
+ */
 export function fileIdOf(path: string): string {
-  const withoutExtension = relative(process.cwd(), path).slice(0, -extname(path).length || undefined);
-  return withoutExtension.split(sep).join('/').replace(/^cases\//, '');
+  const absolute = resolve(path);
+  const parts = absolute.slice(0, absolute.length - extname(absolute).length).split(sep);
+  const casesAt = parts.lastIndexOf('cases');
+  if (casesAt >= 0 && casesAt < parts.length - 1) return parts.slice(casesAt + 1).join('/');
+  const local = relative(process.cwd(), parts.join(sep));
+  return local.startsWith('..') || isAbsolute(local) ? parts[parts.length - 1]! : local.split(sep).join('/');
 }
 
 interface ParsedFile {
@@ -76,8 +85,14 @@ function parse(path: string): ParsedFile {
     });
     throw new UserError(`${path}: invalid YAML`, EXIT.invalidInput, diagnostics);
   }
-  // maxAliasCount bounds alias expansion ("billion laughs").
-  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  // maxAliasCount bounds alias expansion ("billion laughs"); exceeding it is bad input, not a bug.
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    const message = `invalid YAML: ${(error as Error).message}`;
+    throw new UserError(`${path}: ${message}`, EXIT.invalidInput, [{ file: path, message }]);
+  }
   return { document, lineCounter, value };
 }
 
@@ -190,7 +205,7 @@ function loadCase(
     fileId,
     spec,
     geometry,
-    seed: spec.seed ?? stableHash(`${fileId.split('/').pop()}/${spec.name}`),
+    seed: spec.seed ?? stableHash(`${fileId}/${spec.name}`),
   };
 }
 
