@@ -836,8 +836,12 @@ function preflightBuild(pkgDir) {
 }
 
 function removeAddon(pkgDir) {
-  rmrf(path.join(pkgDir, 'build'));
-  rmrf(path.join(pkgDir, 'lib')); // lib/napi-v*/tfjs_binding.node
+  for (const name of fs.readdirSync(pkgDir)) {
+    // build/ or build-tmp-napi-v*/ (node-pre-gyp), lib/napi-v*/tfjs_binding.node (the addon)
+    if (name === 'build' || name === 'lib' || name.startsWith('build-tmp-napi-v')) {
+      rmrf(path.join(pkgDir, name));
+    }
+  }
 }
 
 async function buildAddon(pkgDir, tfVersion) {
