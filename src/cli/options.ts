@@ -14,7 +14,7 @@ export function parseCommand<T extends Options>(
     const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
   } catch (error) {
-    throw new UserError(`tconv ${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
+    throw new UserError(`${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
   }
 }
 
@@ -46,6 +46,6 @@ export function stringList(value: string | boolean | string[] | undefined): stri
 
 export function requirePositionals(command: string, positionals: readonly string[], what: string): void {
   if (positionals.length === 0) {
-    throw new UserError(`tconv ${command}: expected ${what} (see tconv help)`, EXIT.invalidInput);
+    throw new UserError(`${command}: expected ${what} (see tconv help)`, EXIT.invalidInput);
   }
 }

@@ -319,7 +319,9 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
       notes: [],
     },
   ];
-  if (!allZero(outputPadding)) {
+  // forward(x, output_size) only reaches sizes up to min + stride - 1 (output_padding < stride),
+  // even where output_padding < dilation would be accepted.
+  if (!allZero(outputPadding) && g.axes.every((axis, index) => outputPadding[index]! < axis.stride)) {
     spellings.push({
       framework: 'pytorch',
       form: `${form}+output_size`,
