@@ -1,11 +1,13 @@
 /**
  * Times the native reference against other implementations on realistic layers, side by side:
- * `npx tsx bench/bench.ts [--json] [--reps N] [--warmup N] [--layers dcgan,small]`.
+ * `npx tsx bench/bench.ts [--json] [--reps N] [--warmup N] [--layers dcgan,small]
+ * [--implementations reference,tfjs_cpu]`.
  * Each repetition runs every implementation once (interleaved, so machine noise hits all alike);
  * the figure is the median. Every output is checked against the float64 reference (max |diff|
  * and the float32 error bound) so the timings compare equal work.
  */
-import { float32ErrorBound, convTransposeReference, shutdownReferenceWorkers } from '../src/reference/index.js';
+import { availableParallelism, loadavg } from 'node:os';
+import { convTransposeReference, float32ErrorBound, shutdownReferenceWorkers } from '../src/reference/index.js';
 import type { ReferenceResult } from '../src/reference/index.js';
 import {
   BASELINE_KEY,
@@ -21,6 +23,8 @@ interface BenchOptions {
   readonly reps: number;
   readonly warmup: number;
   readonly layers: readonly string[] | null;
+  /** Implementation keys to run (all when null). */
+  readonly implementations: readonly string[] | null;
 }
 
 interface Measurement {
@@ -39,11 +43,13 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const layers = valueOf('--layers');
+  const implementations = valueOf('--implementations');
   return {
     json: argv.includes('--json'),
     reps: Number(valueOf('--reps') ?? 9),
     warmup: Number(valueOf('--warmup') ?? 3),
     layers: layers === undefined ? null : layers.split(','),
+    implementations: implementations === undefined ? null : implementations.split(','),
   };
 }
 
@@ -51,6 +57,10 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function selectedImplementations(options: BenchOptions): readonly BenchImplementation[] {
+  return BENCH_IMPLEMENTATIONS.filter((entry) => options.implementations?.includes(entry.key) ?? true);
 }
 
 async function timeOnce(prepared: PreparedRun): Promise<{ ms: number; output: BenchOutput }> {
@@ -81,7 +91,7 @@ async function measureLayer(layer: BenchLayer, options: BenchOptions): Promise<M
     implementation: BenchImplementation;
     prepared: PreparedRun;
   }> = [];
-  for (const implementation of BENCH_IMPLEMENTATIONS) {
+  for (const implementation of selectedImplementations(options)) {
     const prepared = await implementation.prepare(layer);
     if (prepared !== null) entries.push({ implementation, prepared });
   }
@@ -147,9 +157,19 @@ function formatTable(all: readonly Measurement[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
-function formatJson(all: readonly Measurement[]): string {
+/** What the timings depend on: other load on the machine matters most on small VMs. */
+function machineConditions(options: BenchOptions): { line: string; figures: Record<string, number> } {
+  const [load1] = loadavg();
+  const cores = availableParallelism();
+  return {
+    line: `${cores} cores, load average ${load1!.toFixed(2)} (1 min), median of ${options.reps} after ${options.warmup} warm-up rounds`,
+    figures: { cores, load_average_1m: round(load1!) },
+  };
+}
+
+function formatJson(all: readonly Measurement[], conditions: { figures: Record<string, number> }): string {
   const ratios: Record<string, number> = {};
-  const figures: Record<string, number> = {};
+  const figures: Record<string, number> = { ...conditions.figures };
   for (const m of all) {
     const { key } = m.implementation;
     const id = m.layer.id;
@@ -169,14 +189,15 @@ function round(value: number): number {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const layers = benchLayers().filter((layer) => options.layers?.includes(layer.id) ?? true);
-  for (const implementation of BENCH_IMPLEMENTATIONS) await implementation.setup?.();
+  for (const implementation of selectedImplementations(options)) await implementation.setup?.();
   const all: Measurement[] = [];
   for (const layer of layers) {
     if (!options.json) process.stderr.write(`timing ${layer.title}...\n`);
     all.push(...(await measureLayer(layer, options)));
   }
   await shutdownReferenceWorkers();
-  process.stdout.write((options.json ? formatJson(all) : formatTable(all)) + '\n');
+  const conditions = machineConditions(options);
+  process.stdout.write((options.json ? formatJson(all, conditions) : `${formatTable(all)}\n${conditions.line}`) + '\n');
 }
 
 await main();

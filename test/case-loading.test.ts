@@ -184,7 +184,7 @@ describe('bad input through the real CLI', () => {
     const result = await runCli(['run', 'cases/seeds.yaml', '--bogus']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/tconv run: Unknown option '--bogus'.*\(see tconv help\)\n$/s);
+    expect(result.stderr).toMatch(/^tconv: run: Unknown option '--bogus'.*\(see tconv help\)\n$/s);
     expect(result.stderr.split('\n')).toHaveLength(2);
     expectCleanStderr(result.stderr);
   });

@@ -124,6 +124,7 @@ describe('reference properties', () => {
             minParallelWork: 0,
             threads,
           });
+          expect(parallel.output.buffer).toBeInstanceOf(SharedArrayBuffer); // the workers ran
           expect(sameBits(parallel.output, sync.output)).toBe(true);
           expect(sameBits(parallel.absSum, sync.absSum)).toBe(true);
           expect(parallel.termCount).toEqual(sync.termCount);

@@ -15,7 +15,7 @@ export const plainFloat64: Float64Allocator = (length) => new Float64Array(lengt
 export const sharedFloat64: Float64Allocator = (length) =>
   new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 
-/** Output channels per weight block: the kernel keeps 4 channels x 2 pixels in registers. */
+/** Output channels per weight block: the kernel keeps 4 channels x 3 pixels in registers. */
 export const CHANNEL_BLOCK = 4;
 
 /** A size-1 axis standing in for the missing outer axes of rank 1 and 2 problems. */

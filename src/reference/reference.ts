@@ -68,24 +68,30 @@ export function buildReferenceJobs(
   return { value: job(false), absolute: withBounds ? job(true) : null };
 }
 
-export function assembleResult(
-  geometry: ConvTransposeGeometry,
-  jobs: ReferenceJobs,
-): ReferenceResult | ReferenceOutput {
-  if (jobs.absolute === null) return { output: jobs.value.output };
-  return {
-    output: jobs.value.output,
-    termCount: computeTermCounts(geometry),
-    absSum: jobs.absolute.output,
-  };
+/** The result of finished jobs; `termCount` is required exactly when bounds were computed. */
+export function assembleResult(jobs: ReferenceJobs, termCount: Uint32Array | null): ReferenceResult | ReferenceOutput {
+  if (jobs.absolute === null || termCount === null) return { output: jobs.value.output };
+  return { output: jobs.value.output, termCount, absSum: jobs.absolute.output };
 }
 
-/** Synchronous, single-thread reference. */
-export function convTransposeReference(
+/** The synchronous computation behind both entries, for a runtime `withBounds`. */
+export function computeReferenceSync(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
-  options?: ReferenceOptions & { readonly withBounds?: true },
-): ReferenceResult;
+  withBounds: boolean,
+): ReferenceResult | ReferenceOutput {
+  const jobs = buildReferenceJobs(geometry, tensors, withBounds, plainFloat64);
+  runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
+  if (jobs.absolute === null) return assembleResult(jobs, null);
+  runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));
+  return assembleResult(jobs, computeTermCounts(geometry));
+}
+
+/**
+ * Synchronous, single-thread reference. With `withBounds: false` only the output is computed.
+ * (The bounds overload comes last so that `ReturnType<typeof convTransposeReference>` is the
+ * full result.)
+ */
 export function convTransposeReference(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
@@ -94,15 +100,12 @@ export function convTransposeReference(
 export function convTransposeReference(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
-  options: ReferenceOptions,
-): ReferenceResult | ReferenceOutput;
+  options?: ReferenceOptions & { readonly withBounds?: true },
+): ReferenceResult;
 export function convTransposeReference(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
   options: ReferenceOptions = {},
 ): ReferenceResult | ReferenceOutput {
-  const jobs = buildReferenceJobs(geometry, tensors, options.withBounds ?? true, plainFloat64);
-  runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
-  if (jobs.absolute !== null) runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));
-  return assembleResult(geometry, jobs);
+  return computeReferenceSync(geometry, tensors, options.withBounds ?? true);
 }
