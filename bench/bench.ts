@@ -174,6 +174,7 @@ function formatJson(all: readonly Measurement[], conditions: { figures: Record<s
     const { key } = m.implementation;
     const id = m.layer.id;
     figures[`${key}_${id}_ms`] = round(m.medianMs);
+    figures[`${key}_${id}_min_ms`] = round(m.minMs);
     figures[`${key}_${id}_gflops`] = round(gflops(m));
     figures[`${key}_${id}_max_abs_diff`] = m.maxAbsDiff;
     const ratio = ratioToBaseline(m, all);

@@ -22,6 +22,9 @@ export interface AxisTaps {
   readonly stride: number;
 }
 
+/** An array the kernel reads: a Float64Array (workers, shared) or a number[] of doubles. */
+export type KernelOperand = Float64Array | number[];
+
 /**
  * Everything a kernel run needs, rank padded to 3 (missing axes have size 1).
  * Input: channels-last [N, D, H, W, C]. Weight: [group][kD][kH][kW][block][C/group][4], the
@@ -53,8 +56,8 @@ export interface KernelJob {
   readonly tapsD: AxisTaps;
   readonly tapsH: AxisTaps;
   readonly tapsW: AxisTaps;
-  readonly input: Float64Array;
-  readonly weight: Float64Array;
+  readonly input: KernelOperand;
+  readonly weight: KernelOperand;
   /** [M], added after the products; null for none. */
   readonly bias: Float64Array | null;
   readonly output: Float64Array;

@@ -8,7 +8,7 @@ import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseTensors } from '../tensor.js';
 import { computeTermCounts, multiplyAddCount } from './bounds.js';
 import { kernelRowCount, type KernelJob } from './kernel.js';
-import { sharedFloat64 } from './plan.js';
+import { SHARED_STORAGE } from './plan.js';
 import {
   assembleResult,
   buildReferenceJobs,
@@ -59,7 +59,7 @@ export async function convTransposeReferenceParallel(
   if (workersFailed || work < (options.minParallelWork ?? DEFAULT_MIN_PARALLEL_WORK)) {
     return computeReferenceSync(geometry, tensors, withBounds);
   }
-  const jobs = buildReferenceJobs(geometry, tensors, withBounds, sharedFloat64);
+  const jobs = buildReferenceJobs(geometry, tensors, withBounds, SHARED_STORAGE);
   const kernelJobs: KernelJob[] = jobs.absolute === null ? [jobs.value] : [jobs.value, jobs.absolute];
   const running = runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads);
   // The term counts are pure geometry: count them while the workers compute.

@@ -9,7 +9,7 @@ import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseTensors } from '../tensor.js';
 import { computeTermCounts } from './bounds.js';
 import { kernelRowCount, runKernelRows, type KernelJob } from './kernel.js';
-import { buildKernelJob, plainFloat64, type Float64Allocator } from './plan.js';
+import { buildKernelJob, MAIN_THREAD_STORAGE, type JobStorage } from './plan.js';
 
 export interface ReferenceOptions {
   /** Also compute termCount and absSum (default true; false halves the work). */
@@ -56,15 +56,11 @@ export function buildReferenceJobs(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
   withBounds: boolean,
-  allocate: Float64Allocator,
+  storage: JobStorage,
 ): ReferenceJobs {
   checkTensors(geometry, tensors);
   const job = (absolute: boolean): KernelJob =>
-    buildKernelJob(geometry, tensors, {
-      absolute,
-      allocate,
-      output: allocate(geometry.outputElements),
-    });
+    buildKernelJob(geometry, tensors, { absolute, storage, output: storage.output(geometry.outputElements) });
   return { value: job(false), absolute: withBounds ? job(true) : null };
 }
 
@@ -80,7 +76,7 @@ export function computeReferenceSync(
   tensors: CaseTensors,
   withBounds: boolean,
 ): ReferenceResult | ReferenceOutput {
-  const jobs = buildReferenceJobs(geometry, tensors, withBounds, plainFloat64);
+  const jobs = buildReferenceJobs(geometry, tensors, withBounds, MAIN_THREAD_STORAGE);
   runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
   if (jobs.absolute === null) return assembleResult(jobs, null);
   runKernelRows(jobs.absolute, 0, kernelRowCount(jobs.absolute));

@@ -15,8 +15,9 @@ import { KERNEL_FUNCTIONS, type ChunkedTask, type KernelJob } from './kernel.js'
 type TaskReply = { readonly id: number; readonly error: string | null };
 
 /**
- * Worker source: the kernel functions, then a message loop. `__name` is the helper esbuild
- * (tsx, vitest) wraps named functions with under keepNames; the shipped text may call it.
+ * Worker source: the kernel functions, then a message loop. `__name` guards against esbuild's
+ * keepNames helper (tsx): it wraps named inner functions, which would then be called in the
+ * shipped text (the kernel has none today; test/reference.workers.test.ts runs it under tsx).
  */
 function workerSource(): string {
   return [

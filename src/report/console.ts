@@ -2,6 +2,7 @@
  * Console output of `tconv run`: one line per case and variant as they finish (a live progress
  * line instead on a TTY), then a summary table and the details of each failure.
  */
+import { formatRunnerAgreement } from '../compare/index.js';
 import type { CaseReport, RunReport, VariantReport } from '../run/report.js';
 import { countStatuses } from '../run/report.js';
 import { FAILING, STATUSES, type Status } from '../run/status.js';
@@ -61,6 +62,9 @@ export function failureDetails(report: RunReport, detail: (variant: VariantRepor
       lines.push('', `${LABEL[variant.status]}: ${entry.id} [${variantLabel(variant)}] (${entry.file}:${entry.line})`);
       lines.push(`  convention: ${entry.convention}; tolerance: ${entry.tolerance}`);
       lines.push(...detail(variant).map((line) => `  ${line}`));
+    }
+    if (entry.agreement?.oddOneOut && entry.variants.some((v) => FAILING.has(v.status))) {
+      lines.push(...formatRunnerAgreement(entry.agreement).map((line) => `  ${line}`));
     }
   }
   return lines;
