@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunnerName } from '../src/case/schema.js';
 import type { RunnerSource } from './host/protocol.js';
 import { onnxruntimeRunner } from './onnxruntime.js';
+import { onnxruntimeWebRunner } from './onnxruntime-web.js';
 import { referenceRunner } from './reference.js';
 import { tfjsNodeRunner } from './tfjs-node.js';
 import type { Runner } from './types.js';
@@ -25,6 +26,7 @@ const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, 
   ['reference', { runner: referenceRunner }],
   ['tfjs-node', { runner: tfjsNodeRunner, source: sourceOf('./tfjs-node.ts', 'tfjsNodeRunner') }],
   ['onnxruntime', { runner: onnxruntimeRunner, source: sourceOf('./onnxruntime.ts', 'onnxruntimeRunner') }],
+  ['onnxruntime-web', { runner: onnxruntimeWebRunner, source: sourceOf('./onnxruntime-web.ts', 'onnxruntimeWebRunner') }],
 ]);
 
 export function registeredRunners(): readonly RegisteredRunner[] {

@@ -47,25 +47,43 @@ export async function ortPackageVersion(): Promise<string> {
   return version;
 }
 
-const sessions = new Map<string, Promise<InferenceSession>>();
-
 export function modelKey(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
 }
 
-/** The cached session for these model bytes; a rejected creation is not cached. */
-export function sessionFor(bytes: Uint8Array): Promise<InferenceSession> {
-  const key = modelKey(bytes);
-  let session = sessions.get(key);
-  if (!session) {
-    session = loadOrt().then((ort) => ort.InferenceSession.create(bytes, SESSION_OPTIONS));
-    sessions.set(key, session);
-    session.catch(() => sessions.delete(key));
-  }
-  return session;
+/** Sessions cached by model bytes, whatever the engine (onnxruntime-node, onnxruntime-web). */
+export interface SessionCache<S> {
+  /** The cached session for these model bytes; a rejected creation is not cached. */
+  readonly sessionFor: (bytes: Uint8Array) => Promise<S>;
+  readonly size: () => number;
 }
 
-export const cachedSessionCount = (): number => sessions.size;
+/** A per-process session cache over `create` (the engine's InferenceSession.create). */
+export function sessionCache<S>(create: (bytes: Uint8Array) => Promise<S>): SessionCache<S> {
+  const sessions = new Map<string, Promise<S>>();
+  return {
+    sessionFor: (bytes) => {
+      const key = modelKey(bytes);
+      let session = sessions.get(key);
+      if (!session) {
+        session = create(bytes);
+        sessions.set(key, session);
+        session.catch(() => sessions.delete(key));
+      }
+      return session;
+    },
+    size: () => sessions.size,
+  };
+}
+
+const nativeSessions = sessionCache<InferenceSession>((bytes) =>
+  loadOrt().then((ort) => ort.InferenceSession.create(bytes, SESSION_OPTIONS)),
+);
+
+/** The cached onnxruntime-node session for these model bytes; a rejected creation is not cached. */
+export const sessionFor = nativeSessions.sessionFor;
+
+export const cachedSessionCount = (): number => nativeSessions.size();
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
