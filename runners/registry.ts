@@ -9,6 +9,7 @@ import { onnxruntimeRunner } from './onnxruntime.js';
 import { onnxruntimeWebRunner } from './onnxruntime-web.js';
 import { referenceRunner } from './reference.js';
 import { tfjsNodeRunner } from './tfjs-node.js';
+import { torchRunner } from './torch.js';
 import type { Runner } from './types.js';
 
 export interface RegisteredRunner {
@@ -27,6 +28,7 @@ const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, 
   ['tfjs-node', { runner: tfjsNodeRunner, source: sourceOf('./tfjs-node.ts', 'tfjsNodeRunner') }],
   ['onnxruntime', { runner: onnxruntimeRunner, source: sourceOf('./onnxruntime.ts', 'onnxruntimeRunner') }],
   ['onnxruntime-web', { runner: onnxruntimeWebRunner, source: sourceOf('./onnxruntime-web.ts', 'onnxruntimeWebRunner') }],
+  ['torch', { runner: torchRunner, source: sourceOf('./torch.ts', 'torchRunner') }],
 ]);
 
 export function registeredRunners(): readonly RegisteredRunner[] {

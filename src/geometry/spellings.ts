@@ -36,6 +36,13 @@ export interface TfCall {
   readonly dilations: readonly number[];
 }
 
+/** PyTorch ConvTranspose arguments (per spatial axis); outputSize for forward(x, output_size). */
+export interface TorchCall {
+  readonly padding: readonly number[];
+  readonly outputPadding: readonly number[];
+  readonly outputSize: readonly number[] | null;
+}
+
 export type Spelling =
   | {
       readonly framework: Framework;
@@ -45,6 +52,7 @@ export type Spelling =
       readonly notes: readonly string[];
       readonly onnx?: OnnxAttributes;
       readonly tf?: TfCall;
+      readonly torch?: TorchCall;
     }
   | { readonly framework: Framework; readonly form: string; readonly expressible: false; readonly reason: string };
 
@@ -310,6 +318,7 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
   const padding = tuple(g.axes.map((axis) => axis.beginCrop));
   const common = `${form}(in_channels=${g.inChannels}, out_channels=${g.outChannels}, kernel_size=${tuple(g.axes.map((a) => a.kernelSize))}, stride=${tuple(g.axes.map((a) => a.stride))}, padding=${padding}`;
   const tail = `${g.axes.some((a) => a.dilation > 1) ? `, dilation=${tuple(g.axes.map((a) => a.dilation))}` : ''}${g.group > 1 ? `, groups=${g.group}` : ''}, bias=${g.hasBias ? 'True' : 'False'})`;
+  const paddings = g.axes.map((axis) => axis.beginCrop);
   const spellings: Spelling[] = [
     {
       framework: 'pytorch',
@@ -317,17 +326,20 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
       expressible: true,
       code: `${common}${allZero(outputPadding) ? '' : `, output_padding=${tuple(outputPadding)}`}${tail}`,
       notes: [],
+      torch: { padding: paddings, outputPadding, outputSize: null },
     },
   ];
   // forward(x, output_size) only reaches sizes up to min + stride - 1 (output_padding < stride),
   // even where output_padding < dilation would be accepted.
   if (!allZero(outputPadding) && g.axes.every((axis, index) => outputPadding[index]! < axis.stride)) {
+    const outputSize = g.axes.map((a) => a.outputSize);
     spellings.push({
       framework: 'pytorch',
       form: `${form}+output_size`,
       expressible: true,
-      code: `${common}${tail}(x, output_size=${list(g.axes.map((a) => a.outputSize))})`,
+      code: `${common}${tail}(x, output_size=${list(outputSize)})`,
       notes: [],
+      torch: { padding: paddings, outputPadding: g.axes.map(() => 0), outputSize },
     });
   }
   return spellings;

@@ -1,0 +1,494 @@
+#!/usr/bin/env node
+// tconv torch setup: a Python virtual environment with PyTorch (CPU) and numpy for the `torch`
+// runner, which drives PyTorch through a persistent Python child (runners/torch/bridge.py).
+//
+//   node scripts/setup-torch.mjs           check; create the venv and pip install what is missing
+//   node scripts/setup-torch.mjs --quiet   only errors and a one-line summary (nothing when ready)
+//   node scripts/setup-torch.mjs --check   verify only, install nothing (exit 3 when not ready)
+//
+// The venv lives outside the repository, in ${TCONV_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/tconv}:
+//   python/                 the venv (torch 2.13.* CPU + numpy, ~1 GB)
+//   setup-torch.log         pip's output of the last install
+//   setup-torch.lock        held while installing (parallel setups wait for each other)
+//
+// The interpreter the runner uses is the same one this script checks: $TCONV_PYTHON when set
+// (then this script only verifies it and never installs into it), else the venv's python when
+// the venv exists, else python3.
+//
+// Environment: TCONV_CACHE_DIR, TCONV_PYTHON (use this interpreter instead of the venv),
+// TCONV_BASE_PYTHON (interpreter that creates the venv, default python3), TCONV_TORCH_INDEX_URL
+// (extra pip index with CPU wheels, default https://download.pytorch.org/whl/cpu, used only when
+// pip's own indexes offer no +cpu build of torch on Linux; 'none' disables it),
+// TCONV_LOCK_TIMEOUT (seconds to wait for another setup, default 1800), PIP_RETRIES (default 1
+// here, not pip's 5, so that an unreachable index costs little).
+//
+// Exit codes: 0 ready, 2 bad usage, 3 not ready / setup failed.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { clearInterval, clearTimeout, setInterval } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const TORCH_SPEC = 'torch==2.13.*';
+const NUMPY_SPEC = 'numpy';
+const DEFAULT_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
+const EXIT_USAGE = 2;
+const EXIT_NOT_READY = 3;
+const PROBE_TIMEOUT_MS = 120_000;
+const PIP_TIMEOUT_MS = 30 * 60_000;
+const LOCK_HEARTBEAT_MS = 15_000;
+const LOCK_STALE_MS = 10 * 60_000;
+
+const USAGE = `usage: node scripts/setup-torch.mjs [--quiet] [--check]
+  --quiet  print only errors and a one-line summary (nothing when already set up)
+  --check  verify only, install nothing; exit 3 when torch is not importable`;
+
+const opts = { quiet: false, check: false };
+for (const arg of process.argv.slice(2)) {
+  if (arg === '--quiet' || arg === '-q') opts.quiet = true;
+  else if (arg === '--check') opts.check = true;
+  else if (arg === '--help' || arg === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  } else {
+    console.error(`tconv setup-torch: unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+    process.exit(EXIT_USAGE);
+  }
+}
+
+const t0 = Date.now();
+const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+const say = (line) => {
+  if (!opts.quiet) console.log(`tconv setup-torch: ${line}`);
+};
+const indent = (text, pad = '    ') =>
+  text
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+
+/** A failure for the user: what is wrong and how to fix it. */
+class SetupError extends Error {
+  constructor(what, fix) {
+    super(what);
+    this.fix = fix;
+  }
+}
+
+const CACHE_DIR = path.resolve(
+  process.env.TCONV_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'tconv'),
+);
+const VENV_DIR = path.join(CACHE_DIR, 'python');
+const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
+const LOG_PATH = path.join(CACHE_DIR, 'setup-torch.log');
+const LOCK_PATH = path.join(CACHE_DIR, 'setup-torch.lock');
+const EXPLICIT_PYTHON = process.env.TCONV_PYTHON || '';
+const BASE_PYTHON = process.env.TCONV_BASE_PYTHON || 'python3';
+
+const lastLines = (text, n) => text.trimEnd().split('\n').slice(-n).join('\n');
+
+/** The lines of pip's output that say what went wrong (else its last lines). */
+function keyLines(text, n = 4) {
+  const lines = text.split('\n').map((line) => line.trimEnd());
+  const hits = [...new Set(lines.filter((line) => /^\s*ERROR\b|\bError\b|No matching distribution/.test(line)))];
+  if (hits.length) return hits.slice(-n).join('\n');
+  return lastLines(lines.filter((line) => /\S/.test(line)).join('\n'), n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probe: import torch and numpy in a child, and run PyTorch's documented ConvTranspose2d example.
+
+const PROBE_SOURCE = String.raw`
+import json, platform, sys
+out = {"python": platform.python_version(), "executable": sys.executable}
+try:
+    import torch
+    out["torch"] = torch.__version__
+    import numpy
+    out["numpy"] = numpy.__version__
+    out["cuda"] = torch.version.cuda
+    x = torch.tensor([[[[0.0, 1.0], [2.0, 3.0]]]])
+    w = torch.tensor([[[[4.0, 7.0], [2.0, 2.0]]]])
+    with torch.no_grad():
+        y = torch.nn.functional.conv_transpose2d(x, w)
+    out["got"] = y.flatten().tolist()
+    out["ok"] = out["got"] == [0.0, 4.0, 7.0, 8.0, 28.0, 23.0, 4.0, 10.0, 6.0]
+    if not out["ok"]:
+        out["error"] = "conv_transpose2d gave %s, expected [0, 4, 7, 8, 28, 23, 4, 10, 6]" % out["got"]
+except Exception as error:
+    out["ok"] = False
+    out["error"] = "%s: %s" % (type(error).__name__, error)
+print("@@tconv-probe " + json.dumps(out))
+`;
+
+/** { ok, python, torch?, numpy?, error? } for an interpreter. */
+function probe(python) {
+  const res = spawnSync(python, ['-c', PROBE_SOURCE], {
+    encoding: 'utf8',
+    timeout: PROBE_TIMEOUT_MS,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1' },
+  });
+  const line = (res.stdout || '').split('\n').find((l) => l.startsWith('@@tconv-probe '));
+  if (line) {
+    try {
+      return JSON.parse(line.slice('@@tconv-probe '.length));
+    } catch {
+      /* garbled: fall through */
+    }
+  }
+  const how = res.error
+    ? res.error.code === 'ENOENT'
+      ? 'was not found'
+      : res.error.code === 'ETIMEDOUT'
+        ? `timed out after ${PROBE_TIMEOUT_MS / 1000}s`
+        : res.error.message
+    : res.signal
+      ? `was killed by ${res.signal}`
+      : `exited with code ${res.status}`;
+  const stderr = (res.stderr || '').trim();
+  return { ok: false, error: `${python} ${how}${stderr ? `:\n${lastLines(stderr, 6)}` : ''}` };
+}
+
+const summary = (p, python) =>
+  `ready: torch ${p.torch} (python ${p.python}, numpy ${p.numpy}) at ${python}; ConvTranspose2d check passed`;
+
+// ---------------------------------------------------------------------------------------------
+// Child processes (async, so the lock heartbeat keeps running during pip)
+
+let logFd = null;
+const logWrite = (text) => {
+  if (logFd !== null) fs.writeSync(logFd, text);
+};
+
+function run(cmd, args, timeoutMs = PIP_TIMEOUT_MS) {
+  logWrite(`\n$ ${[cmd, ...args].join(' ')}\n`);
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        // One retry per URL instead of pip's five: an unreachable index (a machine with only a
+        // local index) otherwise costs ~8 s per package looked up. PIP_RETRIES in the caller's
+        // environment wins.
+        PIP_RETRIES: '1',
+        ...process.env,
+        PIP_DISABLE_PIP_VERSION_CHECK: '1',
+        PIP_NO_INPUT: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+    });
+    const onData = (chunk) => {
+      logWrite(chunk.toString());
+      output = (output + chunk.toString()).slice(-65536);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      output += `\n${error.message}`;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      logWrite(`(exit ${code ?? signal}${timedOut ? ', timed out' : ''})\n`);
+      resolve({ ok: code === 0 && !timedOut, code, signal, timedOut, output });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock: a file created with O_EXCL, refreshed while held; stale when its process is gone or it
+// has not been refreshed for LOCK_STALE_MS.
+
+let lockHeld = false;
+let heartbeat = null;
+
+function lockHolder() {
+  try {
+    const raw = fs.readFileSync(LOCK_PATH, 'utf8');
+    let info = null;
+    try {
+      info = JSON.parse(raw);
+    } catch {
+      /* being written */
+    }
+    return { info, mtimeMs: fs.statSync(LOCK_PATH).mtimeMs };
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function isStale({ info, mtimeMs }) {
+  if (Date.now() - mtimeMs > LOCK_STALE_MS) return true;
+  if (info && info.host === os.hostname() && Number.isInteger(info.pid)) {
+    try {
+      process.kill(info.pid, 0);
+    } catch (error) {
+      return error.code === 'ESRCH';
+    }
+  }
+  return false;
+}
+
+async function acquireLock() {
+  const timeoutMs = Number(process.env.TCONV_LOCK_TIMEOUT || 1800) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  const content = `${JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() })}\n`;
+  let announced = false;
+  for (;;) {
+    try {
+      const fd = fs.openSync(LOCK_PATH, 'wx');
+      fs.writeSync(fd, content);
+      fs.closeSync(fd);
+      lockHeld = true;
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder();
+    if (!holder) continue;
+    if (isStale(holder)) {
+      // Rename first so that two waiters cannot both break it and both remove a fresh lock.
+      const aside = `${LOCK_PATH}.stale-${process.pid}`;
+      try {
+        fs.renameSync(LOCK_PATH, aside);
+        fs.rmSync(aside, { force: true });
+        say('removed a stale lock left by an interrupted setup');
+      } catch {
+        /* somebody else did */
+      }
+      continue;
+    }
+    if (!announced) {
+      const who = holder.info ? `pid ${holder.info.pid}, since ${holder.info.started}` : 'unknown holder';
+      say(`waiting for another torch setup to finish (${who}; lock ${LOCK_PATH})`);
+      announced = true;
+    }
+    if (Date.now() > deadline) {
+      throw new SetupError(
+        `another setup has held ${LOCK_PATH} for more than ${Math.round(timeoutMs / 1000)}s`,
+        `wait for it to finish; if no setup is running, delete ${LOCK_PATH} and rerun`,
+      );
+    }
+    await sleep(500);
+  }
+  heartbeat = setInterval(() => {
+    try {
+      const now = new Date();
+      fs.utimesSync(LOCK_PATH, now, now);
+    } catch {
+      /* removed under us */
+    }
+  }, LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
+}
+
+function releaseLock() {
+  if (heartbeat) clearInterval(heartbeat);
+  heartbeat = null;
+  if (!lockHeld) return;
+  lockHeld = false;
+  try {
+    fs.rmSync(LOCK_PATH, { force: true });
+  } catch {
+    /* ignore */
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    releaseLock();
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Installing
+
+const FIX_BY_HAND =
+  'or install PyTorch into any Python 3.9+ yourself (`python3 -m pip install torch numpy`, CPU wheels: ' +
+  `--index-url ${DEFAULT_CPU_INDEX}) and set TCONV_PYTHON=/path/to/that/python`;
+
+async function createVenv() {
+  const broken = fs.existsSync(VENV_DIR);
+  say(`${broken ? 'recreating the broken' : 'creating a'} Python venv at ${VENV_DIR} (with ${BASE_PYTHON})`);
+  const res = await run(BASE_PYTHON, ['-m', 'venv', '--clear', VENV_DIR], 5 * 60_000);
+  if (!res.ok) {
+    const noEnsurepip = /ensurepip|python3-venv/.test(res.output);
+    throw new SetupError(
+      `${BASE_PYTHON} -m venv failed${res.code === null && !res.signal ? ' (is python3 installed?)' : ''}:\n${indent(keyLines(res.output))}`,
+      noEnsurepip
+        ? 'install the venv module (Debian/Ubuntu: apt-get install python3-venv) and rerun, ' + FIX_BY_HAND
+        : `install Python 3 (Debian/Ubuntu: apt-get install python3 python3-venv) or set TCONV_BASE_PYTHON, and rerun; ${FIX_BY_HAND}`,
+    );
+  }
+}
+
+/**
+ * Downloads only the torch wheel (no dependencies) into `dir` with pip: { wheel: path | null, output }.
+ * `indexArgs` replace pip's configured sources (e.g. --index-url of the CPU index).
+ */
+async function downloadTorchWheel(dir, indexArgs) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--progress-bar', 'off', '-d', dir];
+  const res = await run(VENV_PYTHON, [...args, ...indexArgs, TORCH_SPEC]);
+  const wheel = res.ok ? fs.readdirSync(dir).find((name) => /^torch-.+\.whl$/.test(name)) : undefined;
+  return { wheel: wheel ? path.join(dir, wheel) : null, output: res.output };
+}
+
+/**
+ * The torch wheel to install: from pip's own sources, or from PyTorch's CPU index when those
+ * offer only a CUDA build (PyPI's Linux torch pulls ~3 GB of nvidia-* packages; the CPU build is
+ * ~200 MB). Resolving torch alone first keeps this cheap when an index is slow or unreachable.
+ */
+async function torchWheel(tmp) {
+  const started = Date.now();
+  say(`pip download ${TORCH_SPEC} (the wheel alone, ~200 MB)`);
+  const own = await downloadTorchWheel(path.join(tmp, 'own'), []);
+  const isCpu = own.wheel !== null && /\+cpu-/.test(path.basename(own.wheel));
+  const indexUrl = process.env.TCONV_TORCH_INDEX_URL ?? DEFAULT_CPU_INDEX;
+  if (process.platform !== 'linux' || isCpu || indexUrl === '' || indexUrl === 'none') {
+    if (own.wheel) say(`got ${path.basename(own.wheel)} (${secs(started)})`);
+    return own;
+  }
+  say(
+    `${own.wheel ? `pip's sources offer ${path.basename(own.wheel)}, not a CPU build` : "pip's sources offer no torch"}; trying ${indexUrl}`,
+  );
+  const cpu = await downloadTorchWheel(path.join(tmp, 'cpu'), ['--index-url', indexUrl]);
+  if (cpu.wheel) {
+    say(`got ${path.basename(cpu.wheel)} (${secs(started)})`);
+    return cpu;
+  }
+  if (own.wheel) {
+    say(`the CPU index failed; using ${path.basename(own.wheel)}`);
+    return own;
+  }
+  return { wheel: null, output: `${own.output}\n${cpu.output}` };
+}
+
+function pipFailure(output, what) {
+  const missing = /No matching distribution found for (\S+)/.exec(output);
+  return new SetupError(
+    `${what}${missing ? ` (no distribution of ${missing[1]} in pip's indexes)` : ''}:\n${indent(keyLines(output))}`,
+    `make a pip index with torch 2.13 (CPU) reachable (pip config, PIP_INDEX_URL / PIP_FIND_LINKS, or ` +
+      `TCONV_TORCH_INDEX_URL) and rerun \`node scripts/setup-torch.mjs\`; ${FIX_BY_HAND}. Full log: ${LOG_PATH}`,
+  );
+}
+
+async function install() {
+  fs.writeFileSync(LOG_PATH, `tconv setup-torch ${new Date().toISOString()} (pid ${process.pid})\n`);
+  logFd = fs.openSync(LOG_PATH, 'a');
+  const venvWorks =
+    fs.existsSync(VENV_PYTHON) && spawnSync(VENV_PYTHON, ['-c', 'import pip'], { stdio: 'ignore' }).status === 0;
+  if (!venvWorks) await createVenv();
+
+  // Leftovers of interrupted runs (only the lock holder creates these).
+  for (const name of fs.readdirSync(CACHE_DIR)) {
+    if (/^torch-wheel\.tmp-\d+$/.test(name)) fs.rmSync(path.join(CACHE_DIR, name), { recursive: true, force: true });
+  }
+  const tmp = path.join(CACHE_DIR, `torch-wheel.tmp-${process.pid}`);
+  try {
+    const { wheel, output } = await torchWheel(tmp);
+    if (!wheel)
+      throw pipFailure(output, `pip could not download ${TORCH_SPEC} for python ${pythonVersion(VENV_PYTHON)}`);
+    const started = Date.now();
+    say(`pip install ${path.basename(wheel)} ${NUMPY_SPEC} and their dependencies into the venv`);
+    const res = await run(VENV_PYTHON, ['-m', 'pip', 'install', '--progress-bar', 'off', wheel, NUMPY_SPEC]);
+    if (!res.ok)
+      throw pipFailure(res.output, `pip could not install ${path.basename(wheel)} ${NUMPY_SPEC} into ${VENV_DIR}`);
+    say(`pip finished (${secs(started)})`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function pythonVersion(python) {
+  const res = spawnSync(python, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' });
+  return (res.stdout || '').trim() || '?';
+}
+
+function dirSizeMb(dir) {
+  const res = spawnSync('du', ['-sm', dir], { encoding: 'utf8' });
+  return res.status === 0 ? Number(res.stdout.split(/\s/)[0]) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main() {
+  if (EXPLICIT_PYTHON) {
+    // The user's own interpreter: verify only, never install into it.
+    const p = probe(EXPLICIT_PYTHON);
+    if (p.ok) {
+      say(`${summary(p, EXPLICIT_PYTHON)} (TCONV_PYTHON; ${secs(t0)})`);
+      return 0;
+    }
+    throw new SetupError(
+      `TCONV_PYTHON=${EXPLICIT_PYTHON} cannot run PyTorch: ${p.error}`,
+      `install it there (\`${EXPLICIT_PYTHON} -m pip install 'torch==2.13.*' numpy\`), or unset TCONV_PYTHON so that ` +
+        `this script creates its own venv in ${VENV_DIR}`,
+    );
+  }
+
+  const first = fs.existsSync(VENV_PYTHON) ? probe(VENV_PYTHON) : null;
+  if (first?.ok) {
+    say(`${summary(first, VENV_PYTHON)} (${secs(t0)})`);
+    return 0;
+  }
+  if (opts.check) {
+    const why = first ? first.error : `no venv at ${VENV_DIR}`;
+    console.error(
+      `tconv setup-torch: not ready: ${why}\n  Fix: run \`node scripts/setup-torch.mjs\` to create it, ${FIX_BY_HAND}.`,
+    );
+    return EXIT_NOT_READY;
+  }
+  say(first ? `the venv cannot run PyTorch yet: ${first.error.split('\n')[0]}` : `no venv at ${VENV_DIR} yet`);
+
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    fs.accessSync(CACHE_DIR, fs.constants.W_OK);
+  } catch (error) {
+    throw new SetupError(
+      `cannot use the cache directory ${CACHE_DIR}: ${error.code || error.message}`,
+      'make it writable, or set TCONV_CACHE_DIR to a writable directory (~1 GB needed)',
+    );
+  }
+  await acquireLock();
+  // Another setup may have finished while we waited.
+  const again = fs.existsSync(VENV_PYTHON) ? probe(VENV_PYTHON) : null;
+  if (!again?.ok) await install();
+  const final = again?.ok ? again : probe(VENV_PYTHON);
+  releaseLock();
+  if (!final.ok) {
+    throw new SetupError(
+      `torch was installed into ${VENV_DIR} but does not work: ${final.error}`,
+      `delete ${VENV_DIR} and rerun \`node scripts/setup-torch.mjs\`; ${FIX_BY_HAND}. Log: ${LOG_PATH}`,
+    );
+  }
+  const size = dirSizeMb(VENV_DIR);
+  console.log(
+    `tconv setup-torch: ${summary(final, VENV_PYTHON)}${size ? `; venv ${size} MB` : ''} (total ${secs(t0)})`,
+  );
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  releaseLock();
+  if (error instanceof SetupError) {
+    console.error(`tconv setup-torch: FAILED: ${error.message}\n  Fix: ${error.fix}`);
+  } else {
+    console.error(`tconv setup-torch: FAILED with an unexpected error: ${error && error.stack ? error.stack : error}`);
+  }
+  process.exitCode = EXIT_NOT_READY;
+} finally {
+  if (logFd !== null) fs.closeSync(logFd);
+}
