@@ -7,6 +7,7 @@
 import { buildGeometry } from '../../src/geometry/build.js';
 import { tfSpellings } from '../../src/geometry/spellings.js';
 import type { AxisGeometry, ConvTransposeGeometry } from '../../src/geometry/types.js';
+import { tfjsPadSpelling, type TfjsExplicitPadding } from './pads.js';
 import type { SpatialCrop } from './tensors.js';
 
 export type TfVariant = 'same' | 'valid' | 'valid+crop';
@@ -122,4 +123,41 @@ export function planTfCalls(g: ConvTransposeGeometry): { plans: TfCallPlan[] } |
   }
   const full = g.axes.map((axis) => axis.fullSize);
   return { plans: [callPlan(g, 'valid+crop', full, emulatedCrop(g))] };
+}
+
+// ---------------------------------------------------------------- tfjs's own pads (CPU, wasm)
+
+/** Variants of backends that take tfjs's numeric and explicit pads (tfjs-node does not). */
+export type TfjsVariant = TfVariant | 'explicit-pads' | 'numeric-pad';
+
+/** tfjs-core's pad argument: TF's two modes, a number, or explicit pads (runners/tfjs/pads.ts). */
+export type TfjsPad = 'same' | 'valid' | number | TfjsExplicitPadding;
+
+/** A TfCallPlan whose pad may also be a tfjs numeric or explicit pad (tfjs does the crop). */
+export interface TfjsCallPlan extends Omit<TfCallPlan, 'variant' | 'pad'> {
+  readonly variant: TfjsVariant;
+  readonly pad: TfjsPad;
+}
+
+/**
+ * tfjs-node's variants, plus 'explicit-pads' and 'numeric-pad' wherever tfjs's own pads spell the
+ * geometry (2-D and 1-D only): one tf.conv2dTranspose (per group) whose output is the case's.
+ */
+export function planTfjsCalls(g: ConvTransposeGeometry): { plans: TfjsCallPlan[] } | { reason: string } {
+  const planned = planTfCalls(g);
+  if ('reason' in planned) return planned;
+  const pads = tfjsPadSpelling(perCallGeometry(g));
+  if ('reason' in pads) return planned;
+  const padded = (variant: 'explicit-pads' | 'numeric-pad', pad: TfjsPad): TfjsCallPlan => ({
+    ...callPlan(g, 'valid', g.axes.map((axis) => axis.outputSize), null),
+    variant,
+    pad,
+  });
+  return {
+    plans: [
+      ...planned.plans,
+      padded('explicit-pads', pads.explicit),
+      ...(pads.numeric === null ? [] : [padded('numeric-pad', pads.numeric)]),
+    ],
+  };
 }

@@ -1,14 +1,14 @@
 /** Plans as the runner interface's expressions: the exact tfjs call made, for reports. */
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { Expression, NativeCall } from '../types.js';
-import type { TfCallPlan } from './calls.js';
+import type { TfCallPlan, TfjsCallPlan } from './calls.js';
 
 const LAYOUTS = {
   conv2dTranspose: { x: 'NHWC', filter: 'HWOI (kh, kw, C_out, C_in)' },
   conv3dTranspose: { x: 'NDHWC', filter: 'DHWOI (kd, kh, kw, C_out, C_in)' },
 } as const;
 
-export function nativeCall(geometry: ConvTransposeGeometry, plan: TfCallPlan): NativeCall {
+export function nativeCall(geometry: ConvTransposeGeometry, plan: TfCallPlan | TfjsCallPlan): NativeCall {
   const layouts = LAYOUTS[plan.op];
   const heightOne = geometry.rank === 1 ? ' (1-D case as H = 1)' : '';
   return {
@@ -31,7 +31,7 @@ export function nativeCall(geometry: ConvTransposeGeometry, plan: TfCallPlan): N
   };
 }
 
-export function toExpression(geometry: ConvTransposeGeometry, plan: TfCallPlan): Expression {
+export function toExpression(geometry: ConvTransposeGeometry, plan: TfCallPlan | TfjsCallPlan): Expression {
   return {
     variant: plan.variant,
     ...(plan.emulation ? { emulation: plan.emulation } : {}),

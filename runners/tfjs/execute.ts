@@ -6,9 +6,9 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { CaseTensors } from '../../src/tensor.js';
-import type { TfCallPlan } from './calls.js';
+import type { TfCallPlan, TfjsCallPlan } from './calls.js';
 import { channelSlice, channelsLastInput, cropChannelsLast, tfFilter, toChannelsFirst } from './tensors.js';
-import { RefusedCall, tfCallProblem, tfDataProblem } from './validate.js';
+import { RefusedCall, tfCallProblem, tfDataProblem, tfjsCallProblem } from './validate.js';
 
 /** The part of the tfjs API this runner uses. */
 export type TfOps = Pick<
@@ -19,7 +19,19 @@ export type TfOps = Pick<
 type Shape4 = [number, number, number, number];
 type Shape5 = [number, number, number, number, number];
 
-function conv(tf: TfOps, call: TfCallPlan, x: Float32Array, filter: Float32Array): tfc.Tensor {
+/** tfjs's pad argument (a fresh mutable copy of explicit pads, which tfjs types as mutable). */
+function conv2dPad(pad: TfjsCallPlan['pad']): Parameters<TfOps['conv2dTranspose']>[4] {
+  if (typeof pad === 'string' || typeof pad === 'number') return pad;
+  const [, [top, bottom], [left, right]] = pad;
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+}
+
+function conv(tf: TfOps, call: TfjsCallPlan, x: Float32Array, filter: Float32Array): tfc.Tensor {
   const { xShape, filterShape, outputShape, strides, pad } = call;
   if (call.op === 'conv2dTranspose') {
     return tf.conv2dTranspose(
@@ -27,9 +39,10 @@ function conv(tf: TfOps, call: TfCallPlan, x: Float32Array, filter: Float32Array
       tf.tensor4d(filter, filterShape as Shape4, 'float32'),
       outputShape as Shape4,
       strides as [number, number],
-      pad,
+      conv2dPad(pad),
     );
   }
+  if (pad !== 'same' && pad !== 'valid') throw new RefusedCall(`tf.conv3dTranspose takes only 'same' or 'valid'`);
   return tf.conv3dTranspose(
     tf.tensor5d(x, xShape as Shape5, 'float32'),
     tf.tensor5d(filter, filterShape as Shape5, 'float32'),
@@ -47,7 +60,28 @@ export function runTfCalls(
   filters: readonly Float32Array[],
   bias: Float32Array | null,
 ): Float32Array {
-  const problem = tfCallProblem(call) ?? tfDataProblem(call, xs, filters, bias);
+  return runCheckedCalls(tf, call, xs, filters, bias, tfCallProblem(call) ?? tfDataProblem(call, xs, filters, bias));
+}
+
+/** runTfCalls for tfjs backends that also take numeric and explicit pads (CPU, wasm). */
+export function runTfjsCalls(
+  tf: TfOps,
+  call: TfjsCallPlan,
+  xs: readonly Float32Array[],
+  filters: readonly Float32Array[],
+  bias: Float32Array | null,
+): Float32Array {
+  return runCheckedCalls(tf, call, xs, filters, bias, tfjsCallProblem(call) ?? tfDataProblem(call, xs, filters, bias));
+}
+
+function runCheckedCalls(
+  tf: TfOps,
+  call: TfjsCallPlan,
+  xs: readonly Float32Array[],
+  filters: readonly Float32Array[],
+  bias: Float32Array | null,
+  problem: string | null,
+): Float32Array {
   if (problem) throw new RefusedCall(`tconv refused to call tf.${call.op}: ${problem}`);
   const y = tf.tidy(() => {
     const outputs = xs.map((x, g) => conv(tf, call, x, filters[g]!));
@@ -90,7 +124,7 @@ function tensorProblem(geometry: ConvTransposeGeometry, tensors: CaseTensors): s
 /** TF's channels-last output -> the case's output: crop when emulated, then the case layout. */
 export function caseOutput(
   geometry: ConvTransposeGeometry,
-  call: TfCallPlan,
+  call: TfCallPlan | TfjsCallPlan,
   y: Float32Array,
   bias: Float32Array | null,
 ): Float32Array {
@@ -109,4 +143,16 @@ export function executeTfPlan(
   const { xs, filters } = tfCallData(geometry, tensors);
   const bias = geometry.hasBias ? tensors.bias : null;
   return caseOutput(geometry, call, runTfCalls(tf, call, xs, filters, bias), bias);
+}
+
+/** executeTfPlan for tfjs backends that also take numeric and explicit pads (CPU, wasm). */
+export function executeTfjsPlan(
+  tf: TfOps,
+  geometry: ConvTransposeGeometry,
+  call: TfjsCallPlan,
+  tensors: CaseTensors,
+): Float32Array {
+  const { xs, filters } = tfCallData(geometry, tensors);
+  const bias = geometry.hasBias ? tensors.bias : null;
+  return caseOutput(geometry, call, runTfjsCalls(tf, call, xs, filters, bias), bias);
 }

@@ -2,6 +2,7 @@
 import { EXIT, UserError, formatDiagnostic } from '../errors.js';
 import { evalCommand } from './eval.js';
 import { explainCommand } from './explain.js';
+import { FUZZ_USAGE, fuzzCommand } from './fuzz.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
@@ -23,7 +24,7 @@ Usage:
                                                print each case's output tensor
   tconv explain FILE... [--case NAME] [--format text|json]
                                                resolved geometry and every framework's spelling
-  tconv schema [--write PATH]                  the case file JSON Schema
+${FUZZ_USAGE}  tconv schema [--write PATH]                  the case file JSON Schema
   tconv help
 
 Common options:
@@ -40,6 +41,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   explain: explainCommand,
   schema: schemaCommand,
   merge: mergeCommand,
+  fuzz: fuzzCommand,
 };
 
 export const INTERNAL_ERROR_EXIT = 4;
