@@ -99,6 +99,7 @@ async function measureLayer(layer: BenchLayer, options: BenchOptions): Promise<M
   const lastOutputs: BenchOutput[] = [];
   for (let round = 0; round < options.warmup + options.reps; round++) {
     for (const [index, entry] of entries.entries()) {
+      await entry.prepared.before?.();
       const { ms, output } = await timeOnce(entry.prepared);
       if (round >= options.warmup) times[index]!.push(ms);
       lastOutputs[index] = output;

@@ -4,14 +4,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { AxisGeometry, ConvTransposeGeometry } from '../src/geometry/types.js';
+import { tfSpellings } from '../src/geometry/spellings.js';
+import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import { convTransposeReference, convTransposeReferenceParallel } from '../src/reference/index.js';
 import type { BenchLayer } from './layers.js';
+import { RUNNER_IMPLEMENTATIONS } from './runners.js';
 
 export type BenchOutput = Float32Array | Float64Array;
 
 /** A layer made ready for one implementation: inputs converted, nothing left but the work. */
 export interface PreparedRun {
+  /** Untimed, before each timed run (e.g. selecting a tfjs backend another entry switched). */
+  before?(): Promise<void>;
   /** One timed evaluation, forced to completion; the output in the implementation's layout. */
   run(): Promise<BenchOutput> | BenchOutput;
   /** An output of `run` in the layer's layout (not timed). */
@@ -100,31 +104,14 @@ function toTfFilter(geometry: ConvTransposeGeometry, weight: Float32Array): Floa
   return filter;
 }
 
-/** Whether TF's SAME rule gives this axis's crop: total = max(0, full - o), begin = total / 2. */
-function isTfSame(axis: AxisGeometry): boolean {
-  const total = Math.max(0, axis.fullSize - axis.outputSize);
-  const accepted = Math.ceil(axis.outputSize / axis.stride) === axis.inputSize;
-  return accepted && axis.beginCrop === Math.floor(total / 2);
-}
-
-type TfPadding = 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
-
-/** tfjs's padding for this geometry: 'same' when it matches, explicit crops otherwise (2-D). */
-function tfjsPadding(geometry: ConvTransposeGeometry): TfPadding | null {
-  if (geometry.axes.every(isTfSame)) return 'same';
-  if (geometry.rank !== 2 || geometry.axes.some((axis) => axis.endCrop < 0)) return null;
-  const [h, w] = geometry.axes;
-  return [
-    [0, 0],
-    [h!.beginCrop, h!.endCrop],
-    [w!.beginCrop, w!.endCrop],
-    [0, 0],
-  ];
+/** TF's own padding for this geometry, from the one module that knows the conventions. */
+function tfjsPadding(geometry: ConvTransposeGeometry): 'same' | 'valid' | null {
+  const spelling = tfSpellings(geometry).find((candidate) => candidate.expressible && candidate.tf);
+  return spelling?.expressible && spelling.tf ? (spelling.tf.padding === 'SAME' ? 'same' : 'valid') : null;
 }
 
 function tfjsSupports(geometry: ConvTransposeGeometry): boolean {
-  const plain = geometry.group === 1 && geometry.axes.every((axis) => axis.dilation === 1);
-  return plain && geometry.rank >= 2 && tfjsPadding(geometry) !== null;
+  return geometry.rank >= 2 && tfjsPadding(geometry) !== null && geometry.axes.every((axis) => axis.dilation === 1);
 }
 
 /** tfjs conv{2,3}dTranspose + bias add on NHWC / NDHWC tensors. */
@@ -153,7 +140,7 @@ function tfjsForward(
           filter as tf.Tensor5D,
           outputShape as [number, number, number, number, number],
           strides as [number, number, number],
-          'same',
+          padding,
         );
   return bias === null ? y : tf.add(y, bias);
 }
@@ -175,6 +162,10 @@ const tfjsCpu: BenchImplementation = {
     const filter = tf.tensor(toTfFilter(geometry, tensors.weight), filterShape, 'float32');
     const bias = tensors.bias === null ? null : tf.tensor1d(tensors.bias, 'float32');
     return {
+      // Runner entries in this process (tfjs-node) switch the tfjs backend.
+      before: async () => {
+        if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+      },
       run: () => {
         const y = tf.tidy(() => tfjsForward(geometry, x, filter, bias));
         const data = y.dataSync() as Float32Array;
@@ -195,4 +186,5 @@ export const BENCH_IMPLEMENTATIONS: readonly BenchImplementation[] = [
   referenceSync,
   referenceWithBounds,
   tfjsCpu,
+  ...RUNNER_IMPLEMENTATIONS,
 ];

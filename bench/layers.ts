@@ -2,6 +2,7 @@
 import { buildGeometry, layoutFor, type AxisCrop } from '../src/geometry/build.js';
 import type { ConvTransposeGeometry, Rank } from '../src/geometry/types.js';
 import type { CaseTensors } from '../src/tensor.js';
+import { fillRandom } from '../src/data/random.js';
 
 export interface BenchLayer {
   /** Short key used in the JSON output (reference_<id>_ms, ...). */
@@ -84,15 +85,11 @@ const LAYER_SPECS: readonly LayerSpec[] = [
   },
 ];
 
-/** Deterministic uniform values in [-1, 1) (mulberry32). */
+/** Deterministic uniform values in [-1, 1), the same generator case files use. */
 function seededFloats(length: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
+  const values = new Float32Array(length);
+  fillRandom(values, seed, 'uniform');
+  return values;
 }
 
 function layerGeometry(spec: LayerSpec): ConvTransposeGeometry {
