@@ -8,7 +8,9 @@ import type { RunnerSource } from './host/protocol.js';
 import { onnxruntimeRunner } from './onnxruntime.js';
 import { onnxruntimeWebRunner } from './onnxruntime-web.js';
 import { referenceRunner } from './reference.js';
+import { tfjsCpuRunner } from './tfjs-cpu.js';
 import { tfjsNodeRunner } from './tfjs-node.js';
+import { tfjsWasmRunner } from './tfjs-wasm.js';
 import { torchRunner } from './torch.js';
 import type { Runner } from './types.js';
 
@@ -28,6 +30,8 @@ const REGISTRY: ReadonlyMap<RunnerName, RegisteredRunner> = new Map<RunnerName, 
   ['tfjs-node', { runner: tfjsNodeRunner, source: sourceOf('./tfjs-node.ts', 'tfjsNodeRunner') }],
   ['onnxruntime', { runner: onnxruntimeRunner, source: sourceOf('./onnxruntime.ts', 'onnxruntimeRunner') }],
   ['onnxruntime-web', { runner: onnxruntimeWebRunner, source: sourceOf('./onnxruntime-web.ts', 'onnxruntimeWebRunner') }],
+  ['tfjs-cpu', { runner: tfjsCpuRunner, source: sourceOf('./tfjs-cpu.ts', 'tfjsCpuRunner') }],
+  ['tfjs-wasm', { runner: tfjsWasmRunner, source: sourceOf('./tfjs-wasm.ts', 'tfjsWasmRunner') }],
   ['torch', { runner: torchRunner, source: sourceOf('./torch.ts', 'torchRunner') }],
 ]);
 

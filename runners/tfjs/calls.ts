@@ -149,7 +149,12 @@ export function planTfjsCalls(g: ConvTransposeGeometry): { plans: TfjsCallPlan[]
   const pads = tfjsPadSpelling(perCallGeometry(g));
   if ('reason' in pads) return planned;
   const padded = (variant: 'explicit-pads' | 'numeric-pad', pad: TfjsPad): TfjsCallPlan => ({
-    ...callPlan(g, 'valid', g.axes.map((axis) => axis.outputSize), null),
+    ...callPlan(
+      g,
+      'valid',
+      g.axes.map((axis) => axis.outputSize),
+      null,
+    ),
     variant,
     pad,
   });

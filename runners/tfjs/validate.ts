@@ -62,7 +62,8 @@ function shapeProblem(call: TfCallPlan | TfjsCallPlan): string | null {
  */
 export function tfjsPadProblem(call: TfjsCallPlan): string | null {
   const { pad } = call;
-  if (call.op !== 'conv2dTranspose') return `tf.${call.op} takes only 'same' or 'valid', not pad ${JSON.stringify(pad)}`;
+  if (call.op !== 'conv2dTranspose')
+    return `tf.${call.op} takes only 'same' or 'valid', not pad ${JSON.stringify(pad)}`;
   const sides = padSides(pad);
   if (typeof sides === 'string') return sides;
   const shapes = shapeProblem(call);
@@ -81,7 +82,12 @@ export function tfjsPadProblem(call: TfjsCallPlan): string | null {
 function padSides(pad: TfjsCallPlan['pad']): (readonly [number, number])[] | string {
   const nonNegative = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
   if (typeof pad === 'number') {
-    return nonNegative(pad) ? [[pad, pad], [pad, pad]] : `numeric pad ${pad} is not a non-negative integer`;
+    return nonNegative(pad)
+      ? [
+          [pad, pad],
+          [pad, pad],
+        ]
+      : `numeric pad ${pad} is not a non-negative integer`;
   }
   if (typeof pad === 'string') return `pad '${pad}' is not a numeric or explicit pad`;
   const [batch, height, width, channels] = pad;

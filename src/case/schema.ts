@@ -181,10 +181,8 @@ export const caseSchema: Schema = {
   properties: caseProperties,
 };
 
-/** `defaults` may hold any case field except the per-case identity. */
-const defaultsProperties = Object.fromEntries(
-  Object.entries(caseProperties).filter(([name]) => !['name', 'data', 'expect'].includes(name)),
-);
+/** `defaults` may hold any case field except the case's name. */
+const defaultsProperties = Object.fromEntries(Object.entries(caseProperties).filter(([name]) => name !== 'name'));
 
 export const caseFileSchema: Schema = {
   kind: 'object',
