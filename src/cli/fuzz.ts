@@ -1,0 +1,328 @@
+/**
+ * `tconv fuzz`: property-based differential fuzzing of the runners against the reference over
+ * valid generated cases (src/fuzz/). Exit codes: 0 no new findings, 1 new findings, 2 bad usage,
+ * 3 a runner is unavailable.
+ */
+import { resolve } from 'node:path';
+import { EXIT, UserError } from '../errors.js';
+import {
+  CONVENTION_NAMES,
+  DEFAULT_FUZZ_MAX_ELEMENTS,
+  RANKS,
+  feasibleRanks,
+  type ConventionName,
+  type FuzzSpace,
+} from '../fuzz/arbitraries.js';
+import {
+  runFuzz,
+  DEFAULT_MAX_FINDINGS,
+  DEFAULT_RUNS,
+  DEFAULT_SHRINK_TIME_MS,
+  type FuzzFinding,
+  type FuzzProgress,
+} from '../fuzz/fuzz.js';
+import { KNOWN_DIVERGENCES } from '../fuzz/known.js';
+import {
+  fuzzJson,
+  fuzzJunit,
+  summaryLines,
+  type FindingReplay,
+  type FuzzReportInput,
+  type FuzzReportOptions,
+} from '../fuzz/report.js';
+import { saveFinding } from '../fuzz/save.js';
+import { DEFAULT_FUZZ_TIMEOUT_MS, DEFAULT_RECYCLE_EVERY, openFuzzSessions } from '../fuzz/sessions.js';
+import type { Rank } from '../geometry/types.js';
+import { writeFileAtomic } from '../io.js';
+import { encodeNonFinite } from '../report/json.js';
+import { toolVersion } from '../run/conformance.js';
+import { loadExpectations } from '../run/expectations.js';
+import { integerOption, parseCommand, stringList } from './options.js';
+
+export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--path P]] [options]
+                                               generate valid cases, compare every runner with the
+                                               reference, shrink and save each new finding
+      --runs N             generated cases to run (default ${DEFAULT_RUNS}; unbounded with --time)
+      --time T             time budget for fuzzing, e.g. 90s, 10m, 1h (shrinking may add --shrink-time)
+      --seed S             fast-check seed (default: random, printed); --path P replays one finding
+      --runners a,b        registered runners to compare (default tfjs-node,onnxruntime)
+      --conventions c,..   tf, onnx, torch (default all)     --dims 1,2,3 (default all)
+      --max-elements N     largest input/weight/output tensor (default ${DEFAULT_FUZZ_MAX_ELEMENTS})
+      --save DIR           where minimal findings are written (default cases/regressions; --no-save)
+      --expectations F     further known divergences (as for tconv run; ids are fuzz/<convention>/<padding>)
+      --json F, --junit F  write the fuzz report (JSON) / JUnit XML
+      --timeout MS         per-variant timeout of native runners (default ${DEFAULT_FUZZ_TIMEOUT_MS})
+      --shrink-time T      time limit for shrinking one finding (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)
+      --max-findings N     stop after N distinct findings (default ${DEFAULT_MAX_FINDINGS})
+      --recycle-every N    restart the onnxruntime process every N cases (default ${DEFAULT_RECYCLE_EVERY}; 0 never)
+`;
+
+export const FUZZ_OPTIONS = {
+  runs: { type: 'string' },
+  time: { type: 'string' },
+  seed: { type: 'string' },
+  path: { type: 'string' },
+  runners: { type: 'string', multiple: true },
+  conventions: { type: 'string', multiple: true },
+  dims: { type: 'string', multiple: true },
+  'max-elements': { type: 'string' },
+  save: { type: 'string' },
+  'no-save': { type: 'boolean' },
+  expectations: { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  timeout: { type: 'string' },
+  'shrink-time': { type: 'string' },
+  'max-findings': { type: 'string' },
+  'recycle-every': { type: 'string' },
+} as const;
+
+export const DEFAULT_SAVE_DIR = 'cases/regressions';
+/** The native runners (child processes); others are chosen with --runners. */
+export const DEFAULT_FUZZ_RUNNERS = ['tfjs-node', 'onnxruntime'] as const;
+
+/** '90', '90s', '1500ms', '10m', '1h' -> milliseconds (a bare number is seconds). */
+export function parseDuration(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match)
+    throw new UserError(`--${name} expects a duration such as 60s, 10m or 1h, got '${text}'`, EXIT.invalidInput);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
+  return Math.round(Number(match[1]) * unit);
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 32) {
+    throw new UserError(`--seed expects a 32-bit integer, got '${text}'`, EXIT.invalidInput);
+  }
+  return seed;
+}
+
+/** A fresh seed for a run without --seed (printed, so the run can be replayed). */
+function freshSeed(): number {
+  const words = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(words);
+  return words[0]! & 0x7fffffff;
+}
+
+function pick<T extends string | number>(
+  name: string,
+  given: string[],
+  allowed: readonly T[],
+  parse: (text: string) => T,
+): T[] {
+  if (given.length === 0) return [...allowed];
+  const values = given.map(parse);
+  const unknown = values.filter((value) => !allowed.includes(value));
+  if (unknown.length)
+    throw new UserError(
+      `--${name}: unknown value(s) ${unknown.join(', ')} (choose from ${allowed.join(', ')})`,
+      EXIT.invalidInput,
+    );
+  return [...new Set(values)];
+}
+
+interface ParsedFuzz {
+  readonly report: FuzzReportOptions;
+  readonly space: FuzzSpace;
+  readonly replayOnly: boolean;
+  readonly json: string | null;
+  readonly junit: string | null;
+}
+
+function parseFuzzArguments(argv: readonly string[]): ParsedFuzz {
+  const { values, positionals } = parseCommand('fuzz', argv, FUZZ_OPTIONS);
+  if (positionals.length)
+    throw new UserError(`tconv fuzz: unexpected argument '${positionals[0]}' (see tconv help)`, EXIT.invalidInput);
+  const text = (name: keyof typeof FUZZ_OPTIONS): string | undefined =>
+    typeof values[name] === 'string' ? (values[name] as string) : undefined;
+  const path = text('path') ?? null;
+  if (path !== null && text('seed') === undefined)
+    throw new UserError('--path needs the --seed of the run that printed it', EXIT.invalidInput);
+  if (path !== null && !/^\d+(:\d+)*$/.test(path))
+    throw new UserError(`--path expects a fast-check path such as 12:3:0, got '${path}'`, EXIT.invalidInput);
+  const timeMs = text('time') === undefined ? null : parseDuration('time', text('time')!);
+  const runs =
+    text('runs') === undefined
+      ? timeMs === null
+        ? DEFAULT_RUNS
+        : null
+      : integerOption('runs', text('runs'), DEFAULT_RUNS);
+  const runnerNames = stringList(values['runners']).filter((name) => name !== 'reference');
+  const conventions = pick<ConventionName>(
+    'conventions',
+    stringList(values['conventions']),
+    CONVENTION_NAMES,
+    (t) => t as ConventionName,
+  );
+  const dims = pick<Rank>(
+    'dims',
+    stringList(values['dims']),
+    RANKS,
+    (t) => Number(t.replace(/d$/i, '')) as Rank,
+  ).sort();
+  const maxElements = integerOption('max-elements', text('max-elements'), DEFAULT_FUZZ_MAX_ELEMENTS);
+  const space: FuzzSpace = { conventions, dims, maxElements };
+  if (feasibleRanks(space).length === 0) {
+    throw new UserError(
+      `--max-elements ${maxElements} is too small for rank ${dims.join('/')} cases (a rank-r case needs at least 2^r)`,
+      EXIT.invalidInput,
+    );
+  }
+  const noSave = values['no-save'] === true;
+  const save = noSave ? null : (text('save') ?? (path === null ? DEFAULT_SAVE_DIR : null));
+  return {
+    space,
+    replayOnly: path !== null,
+    json: text('json') ?? null,
+    junit: text('junit') ?? null,
+    report: {
+      seed: text('seed') === undefined ? freshSeed() : parseSeed(text('seed')!),
+      path,
+      runs,
+      timeMs,
+      runners: runnerNames.length ? [...new Set(runnerNames)] : [...DEFAULT_FUZZ_RUNNERS],
+      conventions,
+      dims,
+      maxElements,
+      save,
+      expectations: text('expectations') ?? null,
+      timeoutMs: integerOption('timeout', text('timeout'), DEFAULT_FUZZ_TIMEOUT_MS),
+      shrinkTimeMs:
+        text('shrink-time') === undefined ? DEFAULT_SHRINK_TIME_MS : parseDuration('shrink-time', text('shrink-time')!),
+      maxFindings: integerOption('max-findings', text('max-findings'), DEFAULT_MAX_FINDINGS),
+      recycleEvery: integerOption('recycle-every', text('recycle-every'), DEFAULT_RECYCLE_EVERY, 0),
+    },
+  };
+}
+
+/** The command that replays one finding: the round's seed, its path, the same search space. */
+export function fuzzReplayCommand(options: FuzzReportOptions, found: Pick<FuzzFinding, 'seed' | 'path'>): string {
+  const parts = [
+    'tconv fuzz',
+    `--seed ${found.seed}`,
+    `--path ${found.path}`,
+    `--runners ${options.runners.join(',')}`,
+    `--conventions ${options.conventions.join(',')}`,
+    `--dims ${options.dims.join(',')}`,
+    `--max-elements ${options.maxElements}`,
+    ...(options.expectations ? [`--expectations ${options.expectations}`] : []),
+  ];
+  return parts.join(' ');
+}
+
+/** Progress: one line updated in place on a TTY, a plain line every 10 s otherwise. */
+function progressPrinter(
+  live: boolean,
+  budget: string,
+): { update: (progress: FuzzProgress) => void; clear: () => void } {
+  let last = 0;
+  const interval = live ? 100 : 10_000;
+  const line = (p: FuzzProgress): string => {
+    const head = `fuzz: ${p.runs} runs${budget}, ${p.findings} new finding(s), ${p.known} known, ${p.casesPerSecond.toFixed(1)} cases/s, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+    return p.shrinking
+      ? `${head}; shrinking ${p.shrinking.signature}: ${p.shrinking.steps} steps, ${p.shrinkEvaluations} evaluations`
+      : head;
+  };
+  return {
+    update: (progress) => {
+      const now = performance.now();
+      if (now - last < interval) return;
+      last = now;
+      const text = line(progress);
+      if (live) process.stdout.write(`\r\x1b[2K${text.slice(0, (process.stdout.columns ?? 120) - 1)}`);
+      else process.stdout.write(`${text}\n`);
+    },
+    clear: () => {
+      if (live) process.stdout.write('\r\x1b[2K');
+    },
+  };
+}
+
+const budgetText = (options: FuzzReportOptions): string =>
+  [
+    options.timeMs !== null ? `time ${options.timeMs / 1000} s` : '',
+    options.runs !== null ? `${options.runs} runs` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+export async function fuzzCommand(argv: readonly string[]): Promise<number> {
+  const parsed = parseFuzzArguments(argv);
+  const options = parsed.report;
+  const expectations = options.expectations ? loadExpectations(options.expectations) : [];
+  const sessions = await openFuzzSessions(options.runners, {
+    timeoutMs: options.timeoutMs,
+    recycleEvery: options.recycleEvery,
+  });
+  const versions = Object.fromEntries(sessions.map((session) => [session.runner.name, session.version]));
+  const startedAt = new Date();
+  const live = process.stdout.isTTY === true;
+  const budget = options.runs !== null ? `/${options.runs}` : '';
+  const printer = progressPrinter(live, budget);
+  const replays = new Map<FuzzFinding, FindingReplay>();
+  const say = (lines: string[]): void => {
+    printer.clear();
+    process.stdout.write(`${lines.join('\n')}\n`);
+  };
+  say([
+    `tconv fuzz: seed ${options.seed}${options.path ? `, replaying path ${options.path}` : ''}; runners ${options.runners.join(', ') || 'none'} (+ reference); conventions ${options.conventions.join(', ')}; dims ${options.dims.join(', ')}; max elements ${options.maxElements}${options.path ? '' : `; ${budgetText(options)}`}`,
+  ]);
+  let stopRequested = false;
+  const onSignal = (): void => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    say(['tconv fuzz: interrupted, finishing (Ctrl-C again to quit at once)']);
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    const result = await runFuzz({
+      seed: options.seed,
+      ...(options.path !== null ? { path: options.path } : {}),
+      ...(options.runs !== null ? { runs: options.runs } : {}),
+      ...(options.timeMs !== null ? { timeMs: options.timeMs } : {}),
+      space: parsed.space,
+      context: { sessions, known: KNOWN_DIVERGENCES, expectations },
+      shrinkTimeMs: options.shrinkTimeMs,
+      maxFindings: options.maxFindings,
+      shouldStop: () => stopRequested,
+      onProgress: printer.update,
+      onFinding: (found) => {
+        const fuzz = fuzzReplayCommand(options, found);
+        let replay: FindingReplay = { file: null, run: null, fuzz };
+        if (options.save !== null) {
+          const saved = saveFinding(found, {
+            dir: resolve(options.save),
+            versions,
+            toolVersion: toolVersion(),
+            fuzzReplay: fuzz,
+          });
+          replay = { file: saved.path, run: saved.runReplay, fuzz };
+        }
+        replays.set(found, replay);
+        say([
+          `NEW ${found.finding.kind.toUpperCase()}: ${found.signature}: ${found.finding.summary}`,
+          ...(found.finding.diagnosis ? [`  diagnosis: ${found.finding.diagnosis}`] : []),
+          `  minimal case (${found.shrinks} shrink steps${found.shrinkInterrupted ? ', shrinking stopped at its time limit' : ''}): ${JSON.stringify(found.evaluation.spec)}`,
+          ...(replay.file ? [`  saved ${replay.file}`, `  replay: ${replay.run}`] : []),
+          `  replay: ${fuzz}`,
+        ]);
+      },
+    });
+    printer.clear();
+    const input: FuzzReportInput = { result, options, versions, toolVersion: toolVersion(), startedAt, replays };
+    process.stdout.write(`\n${summaryLines(input).join('\n')}\n`);
+    if (parsed.json) {
+      writeFileAtomic(parsed.json, `${JSON.stringify(fuzzJson(input), encodeNonFinite, 1)}\n`);
+      process.stdout.write(`wrote ${parsed.json}\n`);
+    }
+    if (parsed.junit) {
+      writeFileAtomic(parsed.junit, fuzzJunit(input));
+      process.stdout.write(`wrote ${parsed.junit}\n`);
+    }
+    return result.findings.length > 0 ? EXIT.mismatch : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Runner sessions for a fuzz run: opened once and reused for every case (each native runner is
+ * one child process for the whole run). The onnxruntime child caches an InferenceSession per
+ * distinct model (runners/onnx/session.ts, unbounded), and nearly every fuzz case is a new model
+ * (~190 KB each, measured), so that session is recycled every `recycleEvery` cases: the
+ * replacement child is started in the background and swapped in when it has loaded, so the
+ * fuzzer does not wait for it.
+ */
+import type { RunnerSession } from '../run/session.js';
+import { openSession } from '../run/sessions.js';
+
+/** Runners whose child process grows with every distinct case (see the file comment). */
+export const RECYCLED_RUNNERS: ReadonlySet<string> = new Set(['onnxruntime', 'onnxruntime-web']);
+export const DEFAULT_RECYCLE_EVERY = 500;
+/** Per-variant timeout of native runners during fuzzing: cases are small, a hang is a finding. */
+export const DEFAULT_FUZZ_TIMEOUT_MS = 10_000;
+
+export interface FuzzSessionOptions {
+  readonly timeoutMs?: number;
+  /** Cases after which a recycled runner's process is replaced (0: never). */
+  readonly recycleEvery?: number;
+}
+
+/** A session replaced by a fresh one every `every` cases, without waiting for the replacement. */
+export class RecyclingSession implements RunnerSession {
+  private current: RunnerSession;
+  private replacement: Promise<RunnerSession | null> | null = null;
+  private ready: RunnerSession | null = null;
+  private cases = 0;
+  private readonly retired: Promise<void>[] = [];
+  /** Times the process was replaced. */
+  recycled = 0;
+
+  constructor(
+    first: RunnerSession,
+    private readonly open: () => Promise<RunnerSession>,
+    private readonly every: number,
+  ) {
+    this.current = first;
+  }
+
+  get runner(): RunnerSession['runner'] {
+    return this.current.runner;
+  }
+
+  get version(): string {
+    return this.current.version;
+  }
+
+  runCase(...args: Parameters<RunnerSession['runCase']>): ReturnType<RunnerSession['runCase']> {
+    if (this.ready) {
+      this.retired.push(this.current.close());
+      this.current = this.ready;
+      this.ready = null;
+      this.replacement = null;
+      this.cases = 0;
+      this.recycled++;
+    }
+    this.cases++;
+    if (this.every > 0 && this.cases >= this.every && this.replacement === null) {
+      this.replacement = this.open().then(
+        (session) => (this.ready = session),
+        () => {
+          // Could not open a fresh process: keep the current one, try again later.
+          this.replacement = null;
+          this.cases = 0;
+          return null;
+        },
+      );
+    }
+    return this.current.runCase(...args);
+  }
+
+  async close(): Promise<void> {
+    const pending = await this.replacement;
+    await Promise.all([
+      this.current.close(),
+      pending && pending !== this.current ? pending.close() : undefined,
+      ...this.retired,
+    ]);
+  }
+}
+
+/** Opens the named runners (the reference runs in-process in the fuzzer itself, so it is skipped). */
+export async function openFuzzSessions(
+  names: readonly string[],
+  options: FuzzSessionOptions = {},
+): Promise<RunnerSession[]> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_FUZZ_TIMEOUT_MS;
+  const every = options.recycleEvery ?? DEFAULT_RECYCLE_EVERY;
+  const sessions: RunnerSession[] = [];
+  try {
+    for (const name of names.filter((runner) => runner !== 'reference')) {
+      const open = (): Promise<RunnerSession> => openSession(name, { timeoutMs });
+      const first = await open();
+      sessions.push(RECYCLED_RUNNERS.has(name) && every > 0 ? new RecyclingSession(first, open, every) : first);
+    }
+  } catch (error) {
+    await Promise.all(sessions.map((session) => session.close()));
+    throw error;
+  }
+  return sessions;
+}
