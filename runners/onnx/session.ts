@@ -59,17 +59,32 @@ export interface SessionCache<S> {
 }
 
 /** A per-process session cache over `create` (the engine's InferenceSession.create). */
-export function sessionCache<S>(create: (bytes: Uint8Array) => Promise<S>): SessionCache<S> {
+/** Sessions kept per process: a fuzz run makes a new model for nearly every case. */
+export const MAX_CACHED_SESSIONS = 256;
+
+/** Least-recently-used cache of sessions by model bytes; evicted sessions are released. */
+export function sessionCache<S extends { release(): Promise<void> }>(
+  create: (bytes: Uint8Array) => Promise<S>,
+  capacity = MAX_CACHED_SESSIONS,
+): SessionCache<S> {
   const sessions = new Map<string, Promise<S>>();
+  const evictOldest = (): void => {
+    const [oldestKey, oldest] = sessions.entries().next().value as [string, Promise<S>];
+    sessions.delete(oldestKey);
+    oldest.then((session) => session.release()).catch(() => undefined);
+  };
   return {
     sessionFor: (bytes) => {
       const key = modelKey(bytes);
       let session = sessions.get(key);
-      if (!session) {
+      if (session) {
+        sessions.delete(key); // re-inserted below: most recently used last
+      } else {
         session = create(bytes);
-        sessions.set(key, session);
         session.catch(() => sessions.delete(key));
       }
+      sessions.set(key, session);
+      if (sessions.size > capacity) evictOldest();
       return session;
     },
     size: () => sessions.size,

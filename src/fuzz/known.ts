@@ -111,18 +111,64 @@ const outputPaddingGeStride = (runner: OrtRunner, variant: string): KnownDiverge
   link: ORT_OUTPUT_PADDING_LINK,
 });
 
+type TfjsRunner = 'tfjs-cpu' | 'tfjs-wasm';
+const TFJS_RUNNERS: readonly TfjsRunner[] = ['tfjs-cpu', 'tfjs-wasm'];
+
+/** tfjs conv_util: a numeric pad's width is computed from the kernel and stride HEIGHT. */
+const tfjsNumericPadRectangular = (runner: TfjsRunner): KnownDivergence => ({
+  id: 'tfjs-numeric-pad-uses-height',
+  runner,
+  variant: 'numeric-pad',
+  status: 'mismatch',
+  when: (geometry) => {
+    const [height, width] = geometry.axes.slice(-2);
+    return !!height && !!width && (height.kernelSize !== width.kernelSize || height.stride !== width.stride);
+  },
+  reason:
+    "tfjs conv_util getPadAndOutInfo computes a numeric pad's output width with the kernel height and stride height; recorded in cases/torch/padding.yaml (output-size-rect-max-bias, output-size-mixed).",
+  link: 'https://github.com/tensorflow/tfjs/issues/649',
+});
+
+/** tfjs conv_util get3DPadAndOutInfo: SAME padding without max(0, ...) when the output passes full. */
+const tfjs3dSamePastFull = (runner: TfjsRunner): KnownDivergence => ({
+  id: 'tfjs-3d-same-negative-pad',
+  runner,
+  variant: 'same',
+  status: 'mismatch',
+  when: (geometry) => geometry.rank === 3 && geometry.axes.some((axis) => axis.outputSize > axis.fullSize),
+  reason:
+    "tfjs's 3-D SAME padding lacks TF's max(0, ...), so an output past the full size shifts by one; recorded in cases/tf/same.yaml (3d-stride-gt-kernel-past-full).",
+  link: 'https://github.com/tensorflow/tfjs/blob/tfjs-v4.22.0/tfjs-core/src/ops/conv_util.ts',
+});
+
+/** tfjs-backend-wasm's conv3dTranspose kernel has wrong loop bounds. */
+const tfjsWasmConv3d: KnownDivergence = {
+  id: 'tfjs-wasm-conv3d-bounds',
+  runner: 'tfjs-wasm',
+  status: 'mismatch',
+  when: (geometry) => geometry.rank === 3,
+  reason:
+    "tfjs-backend-wasm 4.22's conv3dTranspose kernel (conv3d_impl.h) has wrong depth/row/column loop bounds; recorded on every bundled 3-D case.",
+  link: 'https://github.com/tensorflow/tfjs/blob/tfjs-v4.22.0/tfjs-backend-wasm/src/cc/conv3d_impl.h',
+};
+
 /**
  * The divergences recorded for the bundled runners: ONNX Runtime 1.30 (cases/**, native) and its
- * web build (pinned in test/runner-onnxruntime-web.test.ts). tfjs-node has none that a finite,
- * normal-range fuzz case can reach (its DAZ / Inf-weight divergences need subnormal or infinite data).
+ * web build (pinned in test/runner-onnxruntime-web.test.ts), and the tfjs backends. tfjs-node has
+ * none that a finite, normal-range fuzz case can reach (its DAZ / Inf-weight divergences need
+ * subnormal or infinite data).
  */
-export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = ORT_RUNNERS.flatMap((runner) => [
+export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
+  ...TFJS_RUNNERS.flatMap((runner) => [tfjsNumericPadRectangular(runner), tfjs3dSamePastFull(runner)]),
+  tfjsWasmConv3d,
+  ...ORT_RUNNERS.flatMap((runner) => [
   autoPadShort(runner, 'auto_pad=SAME_UPPER'),
   autoPadShort(runner, 'auto_pad=SAME_LOWER'),
   outputShapePastStride(runner, 'output_shape'),
   outputShapePastStride(runner, 'output_shape+SAME_UPPER'),
   ...ORT_VARIANTS.map((variant) => outputPaddingGeStride(runner, variant)),
-]);
+  ]),
+];
 
 /**
  * The known divergence that explains this verdict, if any: same runner, same variant (or none
