@@ -375,7 +375,7 @@ describe('a planted bug: the kernel flipped on 3-D cases only', () => {
 
   it("is a 'disagreement' (the reference is suspect) when two runners agree with each other but not with it", async () => {
     const first = await openInProcessSession(flipOn3dRunner);
-    const second = await openInProcessSession({ ...flipOn3dRunner, name: 'tfjs-wasm' });
+    const second = await openInProcessSession({ ...flipOn3dRunner, name: 'torch' });
     const result = await fuzz([first, second]);
     const found = result.findings[0]!;
     expect(found.finding).toMatchObject({ kind: 'disagreement', runner: 'reference', variant: null });
