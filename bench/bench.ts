@@ -17,6 +17,7 @@ import {
   type PreparedRun,
 } from './implementations.js';
 import { benchLayers, type BenchLayer } from './layers.js';
+import { measureFuzzThroughput } from '../src/fuzz/throughput.js';
 
 interface BenchOptions {
   readonly json: boolean;
@@ -25,6 +26,8 @@ interface BenchOptions {
   readonly layers: readonly string[] | null;
   /** Implementation keys to run (all when null). */
   readonly implementations: readonly string[] | null;
+  /** Skip the fuzz throughput measurement (--no-fuzz). */
+  readonly noFuzz: boolean;
 }
 
 interface Measurement {
@@ -50,6 +53,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     warmup: Number(valueOf('--warmup') ?? 3),
     layers: layers === undefined ? null : layers.split(','),
     implementations: implementations === undefined ? null : implementations.split(','),
+    noFuzz: argv.includes('--no-fuzz'),
   };
 }
 
@@ -188,6 +192,20 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
+/** Fuzz throughput: cases/s through reference + tfjs-node + onnxruntime, outputs <= 10^4 elements. */
+async function fuzzThroughput(options: BenchOptions): Promise<{ line: string; figures: Record<string, number> }> {
+  if (options.noFuzz) return { line: '', figures: {} };
+  if (!options.json) process.stderr.write('timing fuzz throughput (reference + tfjs-node + onnxruntime)...\n');
+  const result = await measureFuzzThroughput({ cases: 1000, warmup: 100, space: { maxElements: 10_000 } });
+  const perCase = Object.entries(result.perCaseMs)
+    .map(([part, ms]) => `${part} ${typeof ms === 'number' ? ms.toFixed(2) : JSON.stringify(ms)}`)
+    .join(', ');
+  return {
+    line: `fuzz throughput: ${result.fuzz_cases_per_second.toFixed(1)} cases/s over ${result.cases} cases (${result.variantsPerCase.toFixed(2)} variants per case; ms per case: ${perCase})`,
+    figures: { fuzz_cases_per_second: round(result.fuzz_cases_per_second) },
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const layers = benchLayers().filter((layer) => options.layers?.includes(layer.id) ?? true);
@@ -198,8 +216,11 @@ async function main(): Promise<void> {
     all.push(...(await measureLayer(layer, options)));
   }
   await shutdownReferenceWorkers();
+  const fuzz = await fuzzThroughput(options);
   const conditions = machineConditions(options);
-  process.stdout.write((options.json ? formatJson(all, conditions) : `${formatTable(all)}\n${conditions.line}`) + '\n');
+  const figures = { figures: { ...conditions.figures, ...fuzz.figures } };
+  const text = [formatTable(all), fuzz.line, conditions.line].filter(Boolean).join('\n');
+  process.stdout.write((options.json ? formatJson(all, figures) : text) + '\n');
 }
 
 await main();
