@@ -11,13 +11,6 @@ export interface Reporter {
 
 export type ReporterName = 'json' | 'junit' | 'html';
 
-const pending = (name: string): Reporter => ({
-  name,
-  render: () => {
-    throw new Error(`the ${name} reporter is not available yet`);
-  },
-});
-
 export const REPORTERS: Readonly<Record<ReporterName, Reporter>> = {
   json: jsonReporter,
   junit: junitReporter,
