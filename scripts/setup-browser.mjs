@@ -12,7 +12,12 @@ import { existsSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
 const checkOnly = process.argv.includes('--check');
-const CANDIDATES = [process.env.TCONV_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const CANDIDATES = [
+  process.env.TCONV_CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
 const say = (line) => {
   if (!quiet) console.log(`tconv setup-browser: ${line}`);
@@ -20,7 +25,10 @@ const say = (line) => {
 const found = () => CANDIDATES.find((path) => path && existsSync(path));
 
 function run(command, args) {
-  const result = spawnSync(command, args, { stdio: quiet ? 'ignore' : 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const result = spawnSync(command, args, {
+    stdio: quiet ? 'ignore' : 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return result.status === 0;
 }
 
@@ -41,8 +49,13 @@ if (!isRoot) {
   process.exit(3);
 }
 say('installing Debian package chromium with apt-get (one time, ~1 min)');
-if (!run('apt-get', ['update', '-qq']) || !run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'])) {
-  console.error('tconv setup-browser: apt-get could not install chromium. Fix: apt-get install chromium, or set TCONV_CHROMIUM.');
+if (
+  !run('apt-get', ['update', '-qq']) ||
+  !run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'])
+) {
+  console.error(
+    'tconv setup-browser: apt-get could not install chromium. Fix: apt-get install chromium, or set TCONV_CHROMIUM.',
+  );
   process.exit(3);
 }
 if (!found()) {

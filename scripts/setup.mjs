@@ -101,8 +101,7 @@ class SetupError extends Error {
 }
 
 const CACHE_DIR = path.resolve(
-  process.env.TCONV_CACHE_DIR ||
-    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'tconv'),
+  process.env.TCONV_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'tconv'),
 );
 const LOG_PATH = path.join(CACHE_DIR, 'setup.log');
 const LOCK_PATH = path.join(CACHE_DIR, 'setup.lock');
@@ -605,15 +604,7 @@ async function pipDownload() {
   rmrf(tmp);
   fs.mkdirSync(tmp, { recursive: true });
   const spec = `${WHEEL_PACKAGE}==${WHEEL_VERSION}`;
-  const base = [
-    '-m',
-    'pip',
-    'download',
-    '--no-deps',
-    '--only-binary=:all:',
-    '--progress-bar',
-    'off',
-  ];
+  const base = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--progress-bar', 'off'];
   base.push('--disable-pip-version-check', '-d', tmp);
   const started = Date.now();
   step(`downloading the ${spec} wheel (~270 MB) with pip into ${wheelDir}`);
@@ -646,12 +637,9 @@ async function pipDownload() {
 function pipReason(res) {
   if (res.error && res.error.code === 'ENOENT') return `${python()} was not found`;
   if (/No module named pip/.test(res.output)) return `pip is not installed for ${python()}`;
-  const offline =
-    /NewConnectionError|Failed to establish a new connection|ConnectTimeout|ProxyError/.test(
-      res.output,
-    )
-      ? 'pip could not connect to (some of) its package indexes (offline?), and then:\n'
-      : '';
+  const offline = /NewConnectionError|Failed to establish a new connection|ConnectTimeout|ProxyError/.test(res.output)
+    ? 'pip could not connect to (some of) its package indexes (offline?), and then:\n'
+    : '';
   return offline + (keyLines(res.output) || `pip exited with code ${res.code ?? res.signal}`);
 }
 
@@ -695,9 +683,7 @@ async function ensureLibtensorflow(seeds) {
   }
 
   const started = Date.now();
-  step(
-    `extracting libtensorflow from ${path.basename(wheel)} (cached at ${dir}; ~850 MB, 10-30 s)`,
-  );
+  step(`extracting libtensorflow from ${path.basename(wheel)} (cached at ${dir}; ~850 MB, 10-30 s)`);
   const tmp = `${dir}.tmp-${process.pid}`;
   rmrf(tmp);
   fs.mkdirSync(tmp, { recursive: true });
@@ -815,9 +801,7 @@ function buildEnv(pkgDir, extra = {}) {
 function preflightBuild(pkgDir) {
   const missing = [];
   if (!findNodeGyp(pkgDir)) missing.push('node-gyp (npm install -g node-gyp)');
-  const preGypBins = [pkgDir, ROOT].map((d) =>
-    path.join(d, 'node_modules', '.bin', 'node-pre-gyp'),
-  );
+  const preGypBins = [pkgDir, ROOT].map((d) => path.join(d, 'node_modules', '.bin', 'node-pre-gyp'));
   if (!which('node-pre-gyp') && !preGypBins.some((p) => fs.existsSync(p))) {
     missing.push('node-pre-gyp (it comes with @tensorflow/tfjs-node: run npm ci)');
   }
@@ -865,9 +849,7 @@ async function buildAddon(pkgDir, tfVersion) {
     const causes = lines.filter(
       (l) =>
         !l.startsWith('node-pre-gyp') &&
-        /\berror:|fatal error|undefined reference|cannot find -l|make: \*\*\*|gyp ERR! stack Error:/.test(
-          l,
-        ),
+        /\berror:|fatal error|undefined reference|cannot find -l|make: \*\*\*|gyp ERR! stack Error:/.test(l),
     );
     const cause = [...new Set(causes)].slice(0, 4).join('\n') || keyLines(res.output);
     throw new SetupError(
@@ -923,9 +905,7 @@ async function install(first) {
 
   await acquireLock();
   logFd = fs.openSync(LOG_PATH, 'w');
-  logSection(
-    `tconv setup in ${ROOT} (pid ${process.pid}, args ${process.argv.slice(2).join(' ')})`,
-  );
+  logSection(`tconv setup in ${ROOT} (pid ${process.pid}, args ${process.argv.slice(2).join(' ')})`);
   logWrite(`first probe:\n${describeFailures(first) || 'ready'}\n`);
 
   // Leftovers of interrupted runs (only the lock holder creates these).
@@ -966,9 +946,7 @@ async function install(first) {
     }
     return null;
   }
-  step(
-    `no ${WHEEL_PACKAGE} wheel recipe for ${process.platform}-${process.arch}; using tfjs-node's installer`,
-  );
+  step(`no ${WHEEL_PACKAGE} wheel recipe for ${process.platform}-${process.arch}; using tfjs-node's installer`);
   const res = await officialInstall(pkgDir);
   if (!res.ok) {
     throw new SetupError(
@@ -1008,10 +986,7 @@ async function main() {
       ? `onnxruntime-node needs no build: reinstall it with \`npm ci\` and check that ` +
         `node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/ exists`
       : `rerun with --force; if it still fails, delete ${CACHE_DIR} and rerun`;
-    throw new SetupError(
-      `verification failed after setup:\n${indent(describeFailures(final))}`,
-      fix,
-    );
+    throw new SetupError(`verification failed after setup:\n${indent(describeFailures(final))}`, fix);
   }
   console.log(`tconv setup: ${summary(final)} (total ${secs(t0)})`);
   return 0;

@@ -12,7 +12,8 @@ import type { RunReport } from '../src/run/report.js';
 import { openInProcessSession } from '../src/run/session.js';
 import { shiftedRunner } from './fixtures/shifted-runner.js';
 
-const SHIFT_TEXT = /shifted along H: matches if the extra pad row were at the start \(beginCrop 1 instead of 0 on axis H\)/;
+const SHIFT_TEXT =
+  /shifted along H: matches if the extra pad row were at the start \(beginCrop 1 instead of 0 on axis H\)/;
 
 describe('a runner whose output is shifted by one row', () => {
   let report: RunReport;
@@ -40,7 +41,9 @@ describe('a runner whose output is shifted by one row', () => {
 
   it('is diagnosed on the console, torch-style', () => {
     const text = failureDetails(report, detailLines).join('\n');
-    expect(text).toMatch(/MISMATCH: planted\/shift\/tf-same-odd-total \[tfjs-cpu shifted\]|MISMATCH: .*tf-same-odd-total \[tfjs-cpu shifted\]/);
+    expect(text).toMatch(
+      /MISMATCH: planted\/shift\/tf-same-odd-total \[tfjs-cpu shifted\]|MISMATCH: .*tf-same-odd-total \[tfjs-cpu shifted\]/,
+    );
     expect(text).toMatch(/Mismatched elements: \d+ \/ 300 \(/);
     expect(text).toMatch(/Greatest absolute difference: .* at index \(0, \d, \d, \d\)/);
     expect(text).toMatch(SHIFT_TEXT);

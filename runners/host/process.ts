@@ -41,7 +41,8 @@ export class RunnerProcess {
     this.child = this.spawn();
     const reply = await this.request({ type: 'load', source: this.source }, this.timeoutMs * 4);
     if ('kind' in reply) {
-      const detail = reply.kind === 'crashed' ? `crashed (${reply.signal}): ${reply.stderrTail}` : 'timed out while loading';
+      const detail =
+        reply.kind === 'crashed' ? `crashed (${reply.signal}): ${reply.stderrTail}` : 'timed out while loading';
       throw new Error(detail);
     }
     if (reply.type === 'load-failed') throw new Error(reply.message);

@@ -129,7 +129,8 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
     // A field's problem points at the case when the case sets it, else at `defaults`.
     const fieldPath = (field: string): FieldPath => {
       const top = field.split('.')[0]!;
-      const base: FieldPath = top in rawCase || !(raw.defaults && top in raw.defaults) ? ['cases', index] : ['defaults'];
+      const base: FieldPath =
+        top in rawCase || !(raw.defaults && top in raw.defaults) ? ['cases', index] : ['defaults'];
       return [...base, ...field.split('.')];
     };
     const report = (field: string, message: string): void => {
@@ -142,7 +143,12 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
     if (missing.length > 0) {
       for (const field of missing) {
         diagnostics.push(
-          diagnosticAt(parsed, path, ['cases', index], `expected the required field '${field}' (in the case or in defaults), found nothing`),
+          diagnosticAt(
+            parsed,
+            path,
+            ['cases', index],
+            `expected the required field '${field}' (in the case or in defaults), found nothing`,
+          ),
         );
       }
       return;

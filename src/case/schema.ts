@@ -139,8 +139,7 @@ const caseProperties: Record<string, Schema> = {
     items: positiveInt,
     minItems: 1,
     maxItems: 3,
-    description:
-      "Spatial output size: TF's output_shape, ONNX's output_shape attribute, or PyTorch's output_size.",
+    description: "Spatial output size: TF's output_shape, ONNX's output_shape attribute, or PyTorch's output_size.",
   },
   dtype: { kind: 'string', enum: ['float32'], description: 'Element type (float32 only for now).' },
   seed: { ...nonNegativeInt, description: 'Seed for generated tensors (default: hash of file and case name).' },

@@ -15,7 +15,12 @@ export type Schema =
   | ({ readonly kind: 'integer'; readonly minimum?: number } & Described)
   | ({ readonly kind: 'number'; readonly minimum?: number } & Described)
   | ({ readonly kind: 'boolean' } & Described)
-  | ({ readonly kind: 'array'; readonly items: Schema; readonly minItems?: number; readonly maxItems?: number } & Described)
+  | ({
+      readonly kind: 'array';
+      readonly items: Schema;
+      readonly minItems?: number;
+      readonly maxItems?: number;
+    } & Described)
   | ({
       readonly kind: 'object';
       readonly properties: Readonly<Record<string, Schema>>;
@@ -55,10 +60,7 @@ export function expectedPhrase(schema: Schema): string {
     case 'boolean':
       return 'true or false';
     case 'array':
-      return `a list of ${expectedPhrase(schema.items).replace(/^(an?|one of) /, '')}s`.replace(
-        /ss$/,
-        's',
-      );
+      return `a list of ${expectedPhrase(schema.items).replace(/^(an?|one of) /, '')}s`.replace(/ss$/, 's');
     case 'object':
       return 'a mapping';
     case 'oneOf':
@@ -113,9 +115,7 @@ export function closestName(name: string, candidates: readonly string[]): string
 /** Validates a plain JS value (parsed YAML); returns every error found, in document order. */
 export function validate(schema: Schema, value: unknown, path: FieldPath = []): SchemaError[] {
   const kind = jsKind(value);
-  const mismatch = (): SchemaError[] => [
-    { path, expected: expectedPhrase(schema), found: describeValue(value) },
-  ];
+  const mismatch = (): SchemaError[] => [{ path, expected: expectedPhrase(schema), found: describeValue(value) }];
   switch (schema.kind) {
     case 'oneOf': {
       const candidates = schema.options.filter((option) => accepts(option, kind));

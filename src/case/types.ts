@@ -21,7 +21,11 @@ export interface CaseSpec {
   readonly dtype?: 'float32';
   readonly seed?: number;
   readonly distribution?: Distribution;
-  readonly data?: { readonly input?: readonly number[]; readonly weight?: readonly number[]; readonly bias?: readonly number[] };
+  readonly data?: {
+    readonly input?: readonly number[];
+    readonly weight?: readonly number[];
+    readonly bias?: readonly number[];
+  };
   readonly expect?: { readonly shape?: readonly number[]; readonly output?: readonly number[] };
   readonly tolerance?: ToleranceSpec;
   readonly runners?: readonly RunnerName[];

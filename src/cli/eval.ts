@@ -30,7 +30,13 @@ export function evalRecord(caseId: string, result: VariantResult): EvalRecord {
     case 'error':
       return { ...base, status: 'error', shape: [], data: [], reason: outcome.message };
     case 'crashed':
-      return { ...base, status: 'error', shape: [], data: [], reason: `runner crashed (${outcome.signal}): ${outcome.stderrTail}` };
+      return {
+        ...base,
+        status: 'error',
+        shape: [],
+        data: [],
+        reason: `runner crashed (${outcome.signal}): ${outcome.stderrTail}`,
+      };
     case 'timeout':
       return { ...base, status: 'error', shape: [], data: [], reason: `timed out after ${outcome.timeoutMs} ms` };
   }

@@ -65,7 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (error.diagnostics.length === 0) process.stderr.write(`tconv: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`tconv: internal error (a bug in tconv, please report it):\n${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `tconv: internal error (a bug in tconv, please report it):\n${(error as Error).stack ?? String(error)}\n`,
+    );
     return INTERNAL_ERROR_EXIT;
   }
 }

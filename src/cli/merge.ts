@@ -27,7 +27,10 @@ export function readReport(path: string): RunReport {
   }
   const report = parsed as Partial<RunReport>;
   if (report.schemaVersion !== REPORT_SCHEMA_VERSION || !Array.isArray(report.cases)) {
-    throw new UserError(`${path}: not a tconv JSON report of schema version ${REPORT_SCHEMA_VERSION}`, EXIT.invalidInput);
+    throw new UserError(
+      `${path}: not a tconv JSON report of schema version ${REPORT_SCHEMA_VERSION}`,
+      EXIT.invalidInput,
+    );
   }
   return parsed as RunReport;
 }
@@ -40,7 +43,10 @@ export function mergeReports(reports: readonly RunReport[]): RunReport {
   const first = reports[0]!;
   return {
     ...first,
-    environment: { ...first.environment, runners: Object.assign({}, ...reports.map((report) => report.environment.runners)) },
+    environment: {
+      ...first.environment,
+      runners: Object.assign({}, ...reports.map((report) => report.environment.runners)),
+    },
     startedAt: reports.map((report) => report.startedAt).sort()[0]!,
     durationMs: Math.max(...reports.map((report) => report.durationMs)),
     selection: { ...first.selection, shard: null },

@@ -12,7 +12,10 @@ export function parseCommand<T extends Options>(
 ): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+    return {
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+    };
   } catch (error) {
     throw new UserError(`${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
   }
@@ -41,7 +44,10 @@ export function maxElementsOption(value: string | boolean | string[] | undefined
 export function stringList(value: string | boolean | string[] | undefined): string[] {
   if (value === undefined || typeof value === 'boolean') return [];
   const items = Array.isArray(value) ? value : [value];
-  return items.flatMap((item) => item.split(',')).map((item) => item.trim()).filter(Boolean);
+  return items
+    .flatMap((item) => item.split(','))
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function requirePositionals(command: string, positionals: readonly string[], what: string): void {

@@ -16,7 +16,14 @@ import { parseShard, selectForRun } from '../run/selection.js';
 import type { RunnerSession } from '../run/session.js';
 import { openSession } from '../run/sessions.js';
 import { registeredRunners } from '../../runners/registry.js';
-import { COMMON_OPTIONS, integerOption, maxElementsOption, parseCommand, requirePositionals, stringList } from './options.js';
+import {
+  COMMON_OPTIONS,
+  integerOption,
+  maxElementsOption,
+  parseCommand,
+  requirePositionals,
+  stringList,
+} from './options.js';
 
 export const RUN_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -63,7 +70,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     const report = await runConformance(files, cases, {
       sessions,
       expectations,
-      selection: { filter: filters, shard: typeof values['shard'] === 'string' ? values['shard'] : null, runners: selectedRunners },
+      selection: {
+        filter: filters,
+        shard: typeof values['shard'] === 'string' ? values['shard'] : null,
+        runners: selectedRunners,
+      },
       onCase: (entry, done, total) => {
         failures += entry.variants.filter((variant) => FAILING.has(variant.status)).length;
         if (live) process.stdout.write(`\r\x1b[2K${progressLine(entry, done, total, failures)}`);

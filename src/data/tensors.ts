@@ -24,9 +24,7 @@ export function caseTensors(spec: CaseSpec, geometry: ConvTransposeGeometry, see
   return {
     input: tensorFor(spec.data?.input, geometry.inputElements, seed, 'input', spec),
     weight: tensorFor(spec.data?.weight, geometry.weightElements, seed, 'weight', spec),
-    bias: geometry.hasBias
-      ? tensorFor(spec.data?.bias, geometry.outChannels, seed, 'bias', spec)
-      : null,
+    bias: geometry.hasBias ? tensorFor(spec.data?.bias, geometry.outChannels, seed, 'bias', spec) : null,
   };
 }
 

@@ -17,26 +17,46 @@ export function describeConvention(convention: ConventionSource): string {
   }
 }
 
-const COLUMNS = ['axis', 'input', 'kernel', 'k_eff', 'stride', 'dilation', 'full', 'begin crop', 'end crop', 'output_padding', 'output'] as const;
+const COLUMNS = [
+  'axis',
+  'input',
+  'kernel',
+  'k_eff',
+  'stride',
+  'dilation',
+  'full',
+  'begin crop',
+  'end crop',
+  'output_padding',
+  'output',
+] as const;
 
 export function axisTable(geometry: ConvTransposeGeometry): string[] {
   const names = axisNames(geometry.rank);
-  const rows = geometry.axes.map((axis, index) => [
-    names[index]!,
-    axis.inputSize,
-    axis.kernelSize,
-    axis.effectiveKernelSize,
-    axis.stride,
-    axis.dilation,
-    axis.fullSize,
-    axis.beginCrop,
-    axis.endCrop,
-    axis.outputPadding,
-    axis.outputSize,
-  ].map(String));
+  const rows = geometry.axes.map((axis, index) =>
+    [
+      names[index]!,
+      axis.inputSize,
+      axis.kernelSize,
+      axis.effectiveKernelSize,
+      axis.stride,
+      axis.dilation,
+      axis.fullSize,
+      axis.beginCrop,
+      axis.endCrop,
+      axis.outputPadding,
+      axis.outputSize,
+    ].map(String),
+  );
   const table = [[...COLUMNS], ...rows];
   const widths = COLUMNS.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  return table.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`);
+  return table.map(
+    (row) =>
+      `  ${row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd()}`,
+  );
 }
 
 const FRAMEWORK_LABEL: Record<Spelling['framework'], string> = {

@@ -162,11 +162,11 @@ export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
   ...TFJS_RUNNERS.flatMap((runner) => [tfjsNumericPadRectangular(runner), tfjs3dSamePastFull(runner)]),
   tfjsWasmConv3d,
   ...ORT_RUNNERS.flatMap((runner) => [
-  autoPadShort(runner, 'auto_pad=SAME_UPPER'),
-  autoPadShort(runner, 'auto_pad=SAME_LOWER'),
-  outputShapePastStride(runner, 'output_shape'),
-  outputShapePastStride(runner, 'output_shape+SAME_UPPER'),
-  ...ORT_VARIANTS.map((variant) => outputPaddingGeStride(runner, variant)),
+    autoPadShort(runner, 'auto_pad=SAME_UPPER'),
+    autoPadShort(runner, 'auto_pad=SAME_LOWER'),
+    outputShapePastStride(runner, 'output_shape'),
+    outputShapePastStride(runner, 'output_shape+SAME_UPPER'),
+    ...ORT_VARIANTS.map((variant) => outputPaddingGeStride(runner, variant)),
   ]),
 ];
 

@@ -1,11 +1,5 @@
 import { elementCount } from '../tensor.js';
-import type {
-  AxisGeometry,
-  ConventionSource,
-  ConvTransposeGeometry,
-  LayoutName,
-  Rank,
-} from './types.js';
+import type { AxisGeometry, ConventionSource, ConvTransposeGeometry, LayoutName, Rank } from './types.js';
 
 /** What a convention decided for one axis; everything else about the axis is derived. */
 export interface AxisCrop {
@@ -23,12 +17,7 @@ export function effectiveKernelSize(kernelSize: number, dilation: number): numbe
 }
 
 /** full = (i - 1) * s + k_eff: the transposed convolution's length before any crop. */
-export function fullOutputSize(
-  inputSize: number,
-  kernelSize: number,
-  stride: number,
-  dilation: number,
-): number {
+export function fullOutputSize(inputSize: number, kernelSize: number, stride: number, dilation: number): number {
   return (inputSize - 1) * stride + effectiveKernelSize(kernelSize, dilation);
 }
 
@@ -83,11 +72,7 @@ export function buildGeometry(parts: GeometryParts): ConvTransposeGeometry {
     channelsLast ? [parts.batch, ...spatial, channels] : [parts.batch, channels, ...spatial];
   const inputShape = shapeOf(parts.inChannels, spatialIn);
   const outputShape = shapeOf(parts.outChannels, spatialOut);
-  const weightShape = [
-    parts.inChannels,
-    parts.outChannels / parts.group,
-    ...axes.map((axis) => axis.kernelSize),
-  ];
+  const weightShape = [parts.inChannels, parts.outChannels / parts.group, ...axes.map((axis) => axis.kernelSize)];
   return {
     rank: axes.length as Rank,
     layout: parts.layout,

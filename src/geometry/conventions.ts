@@ -34,8 +34,7 @@ export function isViolation(outcome: AxisOutcome): outcome is RuleViolation {
   return 'message' in outcome;
 }
 
-const full = (a: AxisParams): number =>
-  fullOutputSize(a.inputSize, a.kernelSize, a.stride, a.dilation);
+const full = (a: AxisParams): number => fullOutputSize(a.inputSize, a.kernelSize, a.stride, a.dilation);
 
 // ---------------------------------------------------------------- TensorFlow / Keras
 
@@ -44,16 +43,10 @@ const full = (a: AxisParams): number =>
  * i*s + max(k_eff - s, 0); with it, (i-1)*s + k_eff - 2*pad + output_padding where
  * pad = k_eff // 2 for SAME and 0 for VALID.
  */
-export function kerasOutputSize(
-  a: AxisParams,
-  padding: 'SAME' | 'VALID',
-  outputPadding: number | null,
-): number {
+export function kerasOutputSize(a: AxisParams, padding: 'SAME' | 'VALID', outputPadding: number | null): number {
   const kEff = effectiveKernelSize(a.kernelSize, a.dilation);
   if (outputPadding === null) {
-    return padding === 'SAME'
-      ? a.inputSize * a.stride
-      : a.inputSize * a.stride + Math.max(kEff - a.stride, 0);
+    return padding === 'SAME' ? a.inputSize * a.stride : a.inputSize * a.stride + Math.max(kEff - a.stride, 0);
   }
   const pad = padding === 'SAME' ? Math.floor(kEff / 2) : 0;
   return (a.inputSize - 1) * a.stride + kEff - 2 * pad + outputPadding;
@@ -64,10 +57,7 @@ export function kerasOutputSize(
  * forward output size from `o` and requires it to equal i. SAME: ceil(o/s) = i, so
  * o in [s(i-1)+1, s*i]; VALID: floor((o - k_eff)/s) + 1 = i, so o in [full, full + s - 1].
  */
-export function tfAcceptedOutputRange(
-  a: AxisParams,
-  padding: 'SAME' | 'VALID',
-): readonly [number, number] {
+export function tfAcceptedOutputRange(a: AxisParams, padding: 'SAME' | 'VALID'): readonly [number, number] {
   if (padding === 'SAME') return [a.stride * (a.inputSize - 1) + 1, a.stride * a.inputSize];
   const fullSize = full(a);
   return [fullSize, fullSize + a.stride - 1];

@@ -184,8 +184,7 @@ export function resolveGeometry(spec: CaseSpec): GeometryResult {
   if (convention.kind === 'torch' && convention.outputSize && spec.output_padding !== undefined) {
     issues.push({
       field: 'output_padding',
-      message:
-        'with PyTorch padding give either output_shape (forward(..., output_size)) or output_padding, not both',
+      message: 'with PyTorch padding give either output_shape (forward(..., output_size)) or output_padding, not both',
     });
     return { ok: false, issues };
   }

@@ -64,8 +64,7 @@ const params = (axis: AxisGeometry): AxisParams => ({
 });
 
 const list = (values: readonly number[]): string => `[${values.join(', ')}]`;
-const tuple = (values: readonly number[]): string =>
-  values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`;
+const tuple = (values: readonly number[]): string => (values.length === 1 ? `${values[0]}` : `(${values.join(', ')})`);
 const allZero = (values: readonly number[]): boolean => values.every((value) => value === 0);
 
 /** Output paddings to try for an axis: the one the case stated first, then 0, 1, ... below max(s, d). */
@@ -95,9 +94,7 @@ function onnxCode(attributes: OnnxAttributes): string {
 
 function ortNotes(outputPadding: readonly number[], g: ConvTransposeGeometry): string[] {
   const tooLarge = g.axes.some((axis, index) => (outputPadding[index] ?? 0) >= axis.stride);
-  return tooLarge
-    ? ['output_padding >= stride (allowed by the spec when < dilation) is rejected by ONNX Runtime']
-    : [];
+  return tooLarge ? ['output_padding >= stride (allowed by the spec when < dilation) is rejected by ONNX Runtime'] : [];
 }
 
 function onnxPadsForm(g: ConvTransposeGeometry): Spelling {
@@ -122,7 +119,14 @@ function onnxPadsForm(g: ConvTransposeGeometry): Spelling {
     pads: [...g.axes.map((axis) => axis.beginCrop), ...ends],
     ...(allZero(outputPadding) ? {} : { output_padding: outputPadding }),
   };
-  return { framework: 'onnx', form: 'pads', expressible: true, code: onnxCode(attributes), notes: ortNotes(outputPadding, g), onnx: attributes };
+  return {
+    framework: 'onnx',
+    form: 'pads',
+    expressible: true,
+    code: onnxCode(attributes),
+    notes: ortNotes(outputPadding, g),
+    onnx: attributes,
+  };
 }
 
 /** Per axis, an output_padding under which ONNX's rule reproduces this axis's crop. */
@@ -150,7 +154,14 @@ function onnxMatchedForm(g: ConvTransposeGeometry, autoPad: AutoPad, withOutputS
     ...(allZero(outputPadding) ? {} : { output_padding: outputPadding }),
   };
   const form = withOutputShape ? `output_shape${autoPad === 'NOTSET' ? '' : `+${autoPad}`}` : `auto_pad=${autoPad}`;
-  return { framework: 'onnx', form, expressible: true, code: onnxCode(attributes), notes: ortNotes(outputPadding, g), onnx: attributes };
+  return {
+    framework: 'onnx',
+    form,
+    expressible: true,
+    code: onnxCode(attributes),
+    notes: ortNotes(outputPadding, g),
+    onnx: attributes,
+  };
 }
 
 export function onnxSpellings(g: ConvTransposeGeometry): Spelling[] {
@@ -170,7 +181,14 @@ export function onnxSpellings(g: ConvTransposeGeometry): Spelling[] {
   spellings.push(
     ...(shapeForms.length
       ? shapeForms
-      : [{ framework: 'onnx' as const, form: 'output_shape', expressible: false as const, reason: 'no output_padding below stride/dilation makes the output_shape padding split reproduce this crop' }]),
+      : [
+          {
+            framework: 'onnx' as const,
+            form: 'output_shape',
+            expressible: false as const,
+            reason: 'no output_padding below stride/dilation makes the output_shape padding split reproduce this crop',
+          },
+        ]),
   );
   return spellings;
 }
@@ -192,7 +210,9 @@ function tfBlockers(g: ConvTransposeGeometry): string | null {
 }
 
 function tfNotes(g: ConvTransposeGeometry): string[] {
-  const notes = [`filters = transpose(W, [${[...g.axes.map((_, i) => i + 2), 1, 0].join(', ')}]) -> [k..., C_out, C_in] (no flip); input in channels-last layout`];
+  const notes = [
+    `filters = transpose(W, [${[...g.axes.map((_, i) => i + 2), 1, 0].join(', ')}]) -> [k..., C_out, C_in] (no flip); input in channels-last layout`,
+  ];
   if (g.axes.some((axis) => axis.dilation > 1)) notes.push("TensorFlow's CPU kernel rejects dilation > 1 for this op");
   return notes;
 }
@@ -200,7 +220,11 @@ function tfNotes(g: ConvTransposeGeometry): string[] {
 function tfMatches(g: ConvTransposeGeometry, padding: 'SAME' | 'VALID'): boolean {
   return g.axes.every((axis) => {
     const [low, high] = tfAcceptedOutputRange(params(axis), padding);
-    return axis.outputSize >= low && axis.outputSize <= high && tfBeginCrop(params(axis), padding, axis.outputSize) === axis.beginCrop;
+    return (
+      axis.outputSize >= low &&
+      axis.outputSize <= high &&
+      tfBeginCrop(params(axis), padding, axis.outputSize) === axis.beginCrop
+    );
   });
 }
 
@@ -242,7 +266,10 @@ export function tfSpellings(g: ConvTransposeGeometry): Spelling[] {
 }
 
 /** Keras output_padding per axis (null = None for all axes) reproducing the crop, if any. */
-function kerasOutputPadding(g: ConvTransposeGeometry, padding: 'SAME' | 'VALID'): (readonly number[] | null) | undefined {
+function kerasOutputPadding(
+  g: ConvTransposeGeometry,
+  padding: 'SAME' | 'VALID',
+): (readonly number[] | null) | undefined {
   if (!tfMatches(g, padding)) return undefined;
   if (g.axes.every((axis) => kerasOutputSize(params(axis), padding, null) === axis.outputSize)) return null;
   const chosen: number[] = [];
@@ -286,9 +313,10 @@ export function kerasSpellings(g: ConvTransposeGeometry): Spelling[] {
       framework: 'keras',
       form,
       expressible: false,
-      reason: tfMatches(g, 'SAME') || tfMatches(g, 'VALID')
-        ? "Keras derives the output size from output_padding (< stride) and cannot request this one; use tf.nn with output_shape"
-        : tfReason(g),
+      reason:
+        tfMatches(g, 'SAME') || tfMatches(g, 'VALID')
+          ? 'Keras derives the output size from output_padding (< stride) and cannot request this one; use tf.nn with output_shape'
+          : tfReason(g),
     },
   ];
 }
@@ -302,16 +330,20 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
     // PyTorch: o = full - 2p + op with begin crop p, so op = p - endCrop.
     const op = axis.beginCrop - axis.endCrop;
     if (op < 0) {
-      return [{
-        framework: 'pytorch',
-        form,
-        expressible: false,
-        reason: `asymmetric crop (begin ${axis.beginCrop}, end ${axis.endCrop}): PyTorch pads both sides by the same amount; emulate with padding=0 and slice [${axis.beginCrop}:${axis.beginCrop + axis.outputSize}]`,
-      }];
+      return [
+        {
+          framework: 'pytorch',
+          form,
+          expressible: false,
+          reason: `asymmetric crop (begin ${axis.beginCrop}, end ${axis.endCrop}): PyTorch pads both sides by the same amount; emulate with padding=0 and slice [${axis.beginCrop}:${axis.beginCrop + axis.outputSize}]`,
+        },
+      ];
     }
     const violation = torchOutputPaddingViolation(params(axis), op);
     if (violation) {
-      return [{ framework: 'pytorch', form, expressible: false, reason: `needs output_padding ${op}: ${violation.message}` }];
+      return [
+        { framework: 'pytorch', form, expressible: false, reason: `needs output_padding ${op}: ${violation.message}` },
+      ];
     }
     outputPadding.push(op);
   }

@@ -47,12 +47,20 @@ export function summaryTable(report: RunReport): string[] {
   const rows = runners.map((label) => [
     label,
     ...present.map((status) =>
-      String(report.cases.flatMap((entry) => entry.variants).filter((v) => variantLabel(v) === label && v.status === status).length),
+      String(
+        report.cases.flatMap((entry) => entry.variants).filter((v) => variantLabel(v) === label && v.status === status)
+          .length,
+      ),
     ),
   ]);
   const table = [header, ...rows, ['total', ...present.map((status) => String(counts[status] ?? 0))]];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+  return table.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function failureDetails(report: RunReport, detail: (variant: VariantReport) => string[]): string[] {
@@ -74,6 +82,8 @@ export function failureDetails(report: RunReport, detail: (variant: VariantRepor
 export function closingLine(report: RunReport): string {
   const all = report.cases.flatMap((entry) => entry.variants);
   const failed = all.filter((variant) => FAILING.has(variant.status)).length;
-  const skipped = all.filter((variant) => variant.status === 'unsupported' || variant.status === 'expected-unsupported').length;
+  const skipped = all.filter(
+    (variant) => variant.status === 'unsupported' || variant.status === 'expected-unsupported',
+  ).length;
   return `${all.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`;
 }

@@ -8,7 +8,9 @@ export function detailLines(variant: VariantReport): string[] {
   if (variant.emulation) lines.push(`Emulation: ${variant.emulation}`);
   if (variant.call) lines.push(`Native call: ${variant.call.op} ${JSON.stringify(variant.call.attributes)}`);
   if (variant.expected) {
-    lines.push(`Listed as a known ${variant.expected.status}: ${variant.expected.reason}${variant.expected.link ? ` (${variant.expected.link})` : ''}`);
+    lines.push(
+      `Listed as a known ${variant.expected.status}: ${variant.expected.reason}${variant.expected.link ? ` (${variant.expected.link})` : ''}`,
+    );
   }
   return lines;
 }

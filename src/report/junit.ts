@@ -11,14 +11,16 @@ import type { Reporter } from './registry.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry. */
 export function xmlEscape(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 const attributes = (values: Record<string, string | number>): string =>
@@ -35,11 +37,15 @@ function testcase(entry: CaseReport, variant: VariantReport): string[] {
   const body: string[] = [];
   if (FAILING.has(variant.status)) {
     const message = `${variant.status}: ${variant.judgement.summary}`.slice(0, 500);
-    body.push(`      <failure${attributes({ message, type: variant.status })}>${xmlEscape(detailLines(variant).join('\n'))}</failure>`);
+    body.push(
+      `      <failure${attributes({ message, type: variant.status })}>${xmlEscape(detailLines(variant).join('\n'))}</failure>`,
+    );
   } else if (variant.status === 'unsupported' || variant.status === 'expected-unsupported') {
     body.push(`      <skipped${attributes({ message: variant.judgement.summary.slice(0, 500) })}/>`);
   } else if (variant.status.startsWith('expected-')) {
-    body.push(`      <system-out>${xmlEscape(`known divergence (${variant.status}): ${variant.expected?.reason ?? ''}\n${variant.judgement.summary}`)}</system-out>`);
+    body.push(
+      `      <system-out>${xmlEscape(`known divergence (${variant.status}): ${variant.expected?.reason ?? ''}\n${variant.judgement.summary}`)}</system-out>`,
+    );
   }
   return body.length ? [head, ...body, '    </testcase>'] : [head.replace(/>$/, '/>')];
 }

@@ -15,7 +15,13 @@ import type { CaseTensors } from '../tensor.js';
 import { compareRunners } from '../compare/index.js';
 import { findExpectation, type ExpectationRule } from './expectations.js';
 import { judge, type Judgement } from './judge.js';
-import { MAX_EMBEDDED_ELEMENTS, REPORT_SCHEMA_VERSION, type CaseReport, type RunReport, type VariantReport } from './report.js';
+import {
+  MAX_EMBEDDED_ELEMENTS,
+  REPORT_SCHEMA_VERSION,
+  type CaseReport,
+  type RunReport,
+  type VariantReport,
+} from './report.js';
 import type { VariantResult } from './results.js';
 import type { RunnerSession } from './session.js';
 import { finalStatus } from './status.js';
@@ -82,9 +88,18 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
     for (const result of results) {
       const judgement = judge({ outcome: result.outcome, reference, geometry: entry.geometry, tensors, tolerance });
       if (result.outcome.status === 'ok' && result.outcome.output.length === entry.geometry.outputElements) {
-        runnerOutputs.push({ label: result.variant ? `${result.runner} ${result.variant}` : result.runner, output: result.outcome.output });
+        runnerOutputs.push({
+          label: result.variant ? `${result.runner} ${result.variant}` : result.runner,
+          output: result.outcome.output,
+        });
       }
-      const expected = findExpectation(entry.id, entry.spec.expected, options.expectations, result.runner, result.variant);
+      const expected = findExpectation(
+        entry.id,
+        entry.spec.expected,
+        options.expectations,
+        result.runner,
+        result.variant,
+      );
       variants.push({
         runner: result.runner,
         variant: result.variant,
@@ -154,7 +169,10 @@ export async function runConformance(
     environment: {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
-      runners: Object.fromEntries([['reference', 'tconv reference (float64)'], ...options.sessions.map((s) => [s.runner.name, s.version])]),
+      runners: Object.fromEntries([
+        ['reference', 'tconv reference (float64)'],
+        ...options.sessions.map((s) => [s.runner.name, s.version]),
+      ]),
     },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),

@@ -42,7 +42,12 @@ const expectationFileSchema: Schema = {
 
 export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  const pattern = escaped.replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+  // eslint-disable-next-line no-control-regex -- NUL marks '**' while single '*' is rewritten
+  const pattern = escaped
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]')
+    .replace(/\u0000/g, '.*');
   return new RegExp(`^${pattern}$`);
 }
 
@@ -51,20 +56,31 @@ export function loadExpectations(path: string): ExpectationRule[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`${path}: cannot read the expectations file (${(error as NodeJS.ErrnoException).code})`, EXIT.invalidInput);
+    throw new UserError(
+      `${path}: cannot read the expectations file (${(error as NodeJS.ErrnoException).code})`,
+      EXIT.invalidInput,
+    );
   }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (document.errors.length > 0) {
     const position = lineCounter.linePos(document.errors[0]!.pos[0]);
-    throw new UserError(`${path}:${position.line}:${position.col}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`, EXIT.invalidInput);
+    throw new UserError(
+      `${path}:${position.line}:${position.col}: invalid YAML: ${document.errors[0]!.message.split('\n')[0]}`,
+      EXIT.invalidInput,
+    );
   }
   const value: unknown = document.toJS({ maxAliasCount: 1000 });
   const errors = validate(expectationFileSchema, value);
   if (errors.length > 0) {
     const diagnostics = errors.map((error) => {
       const position = locate(document, lineCounter, error.path);
-      return { file: path, ...(position ?? {}), field: formatPath(error.path), message: `expected ${error.expected}, found ${error.found}` };
+      return {
+        file: path,
+        ...(position ?? {}),
+        field: formatPath(error.path),
+        message: `expected ${error.expected}, found ${error.found}`,
+      };
     });
     throw new UserError(`${path}: invalid expectations file`, EXIT.invalidInput, diagnostics);
   }

@@ -44,11 +44,15 @@ export function summarize(comparison: Comparison): string {
       const stats = comparison.statistics;
       const worst = stats.greatestAbsolute;
       const at = worst ? ` at ${coordinates(worst.coordinates)}` : '';
-      const maxDiff = worst ? String(typeof worst.absDiff === 'number' ? formatNumber(worst.absDiff) : worst.absDiff) : '0';
+      const maxDiff = worst
+        ? String(typeof worst.absDiff === 'number' ? formatNumber(worst.absDiff) : worst.absDiff)
+        : '0';
       if (comparison.passed) return `max abs diff ${maxDiff}${at}`;
       const nonFinite = comparison.nonFinite.nan + comparison.nonFinite.posInf + comparison.nonFinite.negInf;
       const head = `${stats.mismatched} / ${stats.total} elements differ, max abs diff ${maxDiff}${at}`;
-      const extra = nonFinite ? `; non-finite: ${comparison.nonFinite.nan} NaN, ${comparison.nonFinite.posInf} +Inf, ${comparison.nonFinite.negInf} -Inf` : '';
+      const extra = nonFinite
+        ? `; non-finite: ${comparison.nonFinite.nan} NaN, ${comparison.nonFinite.posInf} +Inf, ${comparison.nonFinite.negInf} -Inf`
+        : '';
       return `${head}${extra}${comparison.diagnosis ? `; ${comparison.diagnosis.summary}` : ''}`;
     }
   }

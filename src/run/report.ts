@@ -62,7 +62,11 @@ export interface RunReport {
   };
   readonly startedAt: string;
   readonly durationMs: number;
-  readonly selection: { readonly filter: readonly string[]; readonly shard: string | null; readonly runners: readonly string[] };
+  readonly selection: {
+    readonly filter: readonly string[];
+    readonly shard: string | null;
+    readonly runners: readonly string[];
+  };
   readonly files: readonly { readonly path: string; readonly fileId: string; readonly description: string }[];
   readonly cases: readonly CaseReport[];
 }

@@ -23,9 +23,15 @@ export function parseShard(text: string | undefined): Shard | null {
  * Filters by id globs (any matches), then keeps shard i of n: the cases sorted by id, dealt
  * round-robin, so shards are balanced and the split depends only on the ids.
  */
-export function selectForRun(cases: readonly LoadedCase[], filters: readonly string[], shard: Shard | null): LoadedCase[] {
+export function selectForRun(
+  cases: readonly LoadedCase[],
+  filters: readonly string[],
+  shard: Shard | null,
+): LoadedCase[] {
   const patterns = filters.map(globToRegExp);
-  const filtered = patterns.length ? cases.filter((entry) => patterns.some((pattern) => pattern.test(entry.id))) : [...cases];
+  const filtered = patterns.length
+    ? cases.filter((entry) => patterns.some((pattern) => pattern.test(entry.id)))
+    : [...cases];
   if (!shard) return filtered;
   const sorted = [...filtered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.filter((_, position) => position % shard.count === shard.index - 1);

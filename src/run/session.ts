@@ -27,7 +27,15 @@ export async function runPlanned(
 ): Promise<VariantResult[]> {
   const plan = runner.plan(geometry);
   if (!plan.supported) {
-    return [{ runner: runner.name, variant: null, outcome: { status: 'unsupported', reason: plan.reason }, wallMs: 0, version }];
+    return [
+      {
+        runner: runner.name,
+        variant: null,
+        outcome: { status: 'unsupported', reason: plan.reason },
+        wallMs: 0,
+        version,
+      },
+    ];
   }
   const single = plan.expressions.length === 1 && runner.name === 'reference';
   const results: VariantResult[] = [];
@@ -55,7 +63,8 @@ export async function openInProcessSession(runner: Runner): Promise<RunnerSessio
       runPlanned(runner, version, geometry, async (expression) => {
         const started = performance.now();
         const executed = await runner.execute(geometry, expression, tensors);
-        const outcome: VariantOutcome = executed.status === 'ok' ? executed : { status: 'error', message: executed.message };
+        const outcome: VariantOutcome =
+          executed.status === 'ok' ? executed : { status: 'error', message: executed.message };
         return { outcome, wallMs: performance.now() - started };
       }),
     close: () => Promise.resolve(),

@@ -12,7 +12,9 @@ export interface SessionOptions {
 export async function openSession(name: string, options: SessionOptions = {}): Promise<RunnerSession> {
   const entry = findRunner(name);
   if (!entry) {
-    const known = registeredRunners().map((registered) => registered.runner.name).join(', ');
+    const known = registeredRunners()
+      .map((registered) => registered.runner.name)
+      .join(', ');
     throw new UserError(`unknown runner '${name}' (available: ${known})`, EXIT.invalidInput);
   }
   try {

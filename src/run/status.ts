@@ -29,7 +29,13 @@ export const STATUSES: readonly Status[] = [
 ];
 
 /** Statuses that make `tconv run` exit 1. */
-export const FAILING: ReadonlySet<Status> = new Set<Status>(['mismatch', 'error', 'crashed', 'timeout', 'unexpected-pass']);
+export const FAILING: ReadonlySet<Status> = new Set<Status>([
+  'mismatch',
+  'error',
+  'crashed',
+  'timeout',
+  'unexpected-pass',
+]);
 
 const VERDICT_OF_EXPECTED: Record<ExpectedDivergence['status'], Verdict> = {
   mismatch: 'mismatch',
