@@ -42,11 +42,12 @@ const expectationFileSchema: Schema = {
 
 export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  // eslint-disable-next-line no-control-regex -- NUL marks '**' while single '*' is rewritten
+  // NUL marks '**' while single '*' is rewritten.
   const pattern = escaped
     .replace(/\*\*/g, '\u0000')
     .replace(/\*/g, '[^/]*')
     .replace(/\?/g, '[^/]')
+    // eslint-disable-next-line no-control-regex
     .replace(/\u0000/g, '.*');
   return new RegExp(`^${pattern}$`);
 }
