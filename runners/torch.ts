@@ -9,7 +9,7 @@
  */
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import type { CaseTensors } from '../src/tensor.js';
-import { channelsLastShape, toChannelsFirst, toChannelsLast } from './onnx/layout.js';
+import { channelsFirstToLast, channelsLastShape, channelsLastToFirst } from '../src/layout.js';
 import { bridge, callBridge } from './torch/bridge.js';
 import { callArguments, torchPlan, torchShapes } from './torch/call.js';
 import { cropFull } from './torch/crop.js';
@@ -37,7 +37,7 @@ function caseOutput(
     dims = [geometry.batch, geometry.outChannels, ...geometry.axes.map((axis) => axis.outputSize)];
   }
   if (!geometry.channelsLast) return { status: 'ok', output, shape: dims };
-  return { status: 'ok', output: toChannelsLast(output, dims), shape: channelsLastShape(dims) };
+  return { status: 'ok', output: channelsFirstToLast(output, dims[0]!, dims[1]!), shape: channelsLastShape(dims) };
 }
 
 async function execute(
@@ -46,7 +46,9 @@ async function execute(
   tensors: CaseTensors,
 ): Promise<ExecuteResult> {
   const { form, attributes, crop } = callArguments(geometry, expression);
-  const input = geometry.channelsLast ? toChannelsFirst(tensors.input, geometry.inputShape) : tensors.input;
+  const input = geometry.channelsLast
+    ? channelsLastToFirst(tensors.input, geometry.batch, geometry.inChannels)
+    : tensors.input;
   const { input: inputShape, weight: weightShape } = torchShapes(geometry, []);
   const reply = await callBridge({
     form,

@@ -3,7 +3,7 @@ import { layoutFor } from '../../src/geometry/build.js';
 import { onnxSpellings, type OnnxAttributes, type Spelling } from '../../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { Expression, NativeCall, Plan } from '../types.js';
-import { channelsFirstShape } from './layout.js';
+import { channelsFirstShape } from '../../src/layout.js';
 import { ONNX_OPSET } from './model.js';
 
 export type OnnxSpelling = Extract<Spelling, { expressible: true }> & { readonly onnx: OnnxAttributes };

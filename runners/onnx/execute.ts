@@ -9,7 +9,7 @@ import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { CaseTensors } from '../../src/tensor.js';
 import type { ExecuteResult, Expression } from '../types.js';
 import { expressibleSpellings, onnxShapes } from './call.js';
-import { channelsLastShape, toChannelsFirst, toChannelsLast } from './layout.js';
+import { channelsFirstToLast, channelsLastShape, channelsLastToFirst } from '../../src/layout.js';
 import { buildConvTransposeModel } from './model.js';
 import { messageOf } from './session.js';
 
@@ -44,7 +44,9 @@ export function onnxFeeds(
   tensors: CaseTensors,
 ): InferenceSession.FeedsType {
   const { X, W, B } = onnxShapes(geometry);
-  const input = geometry.channelsLast ? toChannelsFirst(tensors.input, geometry.inputShape) : tensors.input;
+  const input = geometry.channelsLast
+    ? channelsLastToFirst(tensors.input, geometry.batch, geometry.inChannels)
+    : tensors.input;
   const feed = { X: new ort.Tensor('float32', input, X), W: new ort.Tensor('float32', tensors.weight, W) };
   return B && tensors.bias ? { ...feed, B: new ort.Tensor('float32', tensors.bias, B) } : feed;
 }
@@ -56,7 +58,7 @@ export function caseOutput(
   dims: readonly number[],
 ): ExecuteResult {
   if (!geometry.channelsLast) return { status: 'ok', output: data.slice(), shape: [...dims] };
-  return { status: 'ok', output: toChannelsLast(data, dims), shape: channelsLastShape(dims) };
+  return { status: 'ok', output: channelsFirstToLast(data, dims[0]!, dims[1]!), shape: channelsLastShape(dims) };
 }
 
 /** Runs one variant; ORT's own errors (session creation or run) come back as status 'error'. */

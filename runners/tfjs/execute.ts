@@ -7,7 +7,8 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { CaseTensors } from '../../src/tensor.js';
 import type { TfCallPlan, TfjsCallPlan } from './calls.js';
-import { channelSlice, channelsLastInput, cropChannelsLast, tfFilter, toChannelsFirst } from './tensors.js';
+import { channelsLastToFirst } from '../../src/layout.js';
+import { channelSlice, channelsLastInput, cropChannelsLast, tfFilter } from './tensors.js';
 import { RefusedCall, tfCallProblem, tfDataProblem, tfjsCallProblem } from './validate.js';
 
 /** The part of the tfjs API this runner uses. */
@@ -130,7 +131,7 @@ export function caseOutput(
 ): Float32Array {
   const channels = geometry.outChannels;
   const cropped = call.crop ? cropChannelsLast(y, call.outputShape.slice(1, -1), call.crop, channels, bias) : y;
-  return geometry.channelsLast ? cropped : toChannelsFirst(cropped, geometry.batch, channels);
+  return geometry.channelsLast ? cropped : channelsLastToFirst(cropped, geometry.batch, channels);
 }
 
 /** The whole execution on a loaded tfjs: data in, TF calls, data out. Throws TF's errors. */

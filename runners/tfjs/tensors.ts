@@ -4,27 +4,8 @@
  * every number in a result was computed by TensorFlow (or is a bias value, for rows past `full`).
  */
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
+import { channelsFirstToLast } from '../../src/layout.js';
 import { elementCount, rowMajorStrides } from '../../src/tensor.js';
-
-/** [N, C, pixels] -> [N, pixels, C]. */
-export function toChannelsLast(data: Float32Array, batch: number, channels: number): Float32Array {
-  const pixels = data.length / (batch * channels);
-  const out = new Float32Array(data.length);
-  for (let n = 0; n < batch; n++)
-    for (let c = 0; c < channels; c++)
-      for (let p = 0; p < pixels; p++) out[(n * pixels + p) * channels + c] = data[(n * channels + c) * pixels + p]!;
-  return out;
-}
-
-/** [N, pixels, C] -> [N, C, pixels]. */
-export function toChannelsFirst(data: Float32Array, batch: number, channels: number): Float32Array {
-  const pixels = data.length / (batch * channels);
-  const out = new Float32Array(data.length);
-  for (let n = 0; n < batch; n++)
-    for (let c = 0; c < channels; c++)
-      for (let p = 0; p < pixels; p++) out[(n * channels + c) * pixels + p] = data[(n * pixels + p) * channels + c]!;
-  return out;
-}
 
 /** Channels [start, start + count) of a channels-last tensor with `channels` channels. */
 export function channelSlice(data: Float32Array, channels: number, start: number, count: number): Float32Array {
@@ -38,7 +19,7 @@ export function channelSlice(data: Float32Array, channels: number, start: number
 
 /** The case input as channels-last [N, spatial..., C]. */
 export function channelsLastInput(geometry: ConvTransposeGeometry, input: Float32Array): Float32Array {
-  return geometry.channelsLast ? input : toChannelsLast(input, geometry.batch, geometry.inChannels);
+  return geometry.channelsLast ? input : channelsFirstToLast(input, geometry.batch, geometry.inChannels);
 }
 
 /**

@@ -15,7 +15,7 @@ import { isViolation, resolveTorchAxis } from '../../src/geometry/conventions.js
 import { torchSpellings, type Spelling } from '../../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { Expression, NativeCall, Plan } from '../types.js';
-import { channelsFirstShape } from '../onnx/layout.js';
+import { channelsFirstShape } from '../../src/layout.js';
 
 export type TorchVariant = 'padding' | 'output_size' | 'full+crop';
 
