@@ -17,7 +17,8 @@ export function describeConvention(convention: ConventionSource): string {
   }
 }
 
-const COLUMNS = [
+/** The per-axis columns of the resolved geometry, shared by `explain` and the HTML report. */
+export const AXIS_COLUMNS = [
   'axis',
   'input',
   'kernel',
@@ -31,11 +32,12 @@ const COLUMNS = [
   'output',
 ] as const;
 
-export function axisTable(geometry: ConvTransposeGeometry): string[] {
+/** One row of cells per spatial axis, in AXIS_COLUMNS order. */
+export function axisRows(geometry: ConvTransposeGeometry): string[][] {
   const names = axisNames(geometry.rank);
-  const rows = geometry.axes.map((axis, index) =>
+  return geometry.axes.map((axis, index) =>
     [
-      names[index]!,
+      names[index] ?? String(index),
       axis.inputSize,
       axis.kernelSize,
       axis.effectiveKernelSize,
@@ -48,8 +50,11 @@ export function axisTable(geometry: ConvTransposeGeometry): string[] {
       axis.outputSize,
     ].map(String),
   );
-  const table = [[...COLUMNS], ...rows];
-  const widths = COLUMNS.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+}
+
+export function axisTable(geometry: ConvTransposeGeometry): string[] {
+  const table = [[...AXIS_COLUMNS], ...axisRows(geometry)];
+  const widths = AXIS_COLUMNS.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   return table.map(
     (row) =>
       `  ${row

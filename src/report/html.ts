@@ -10,7 +10,7 @@
  * only the report's own inline script (by hash) and no network at all.
  */
 import { createHash } from 'node:crypto';
-import { describeConvention } from '../format/explain.js';
+import { AXIS_COLUMNS, axisRows, describeConvention } from '../format/explain.js';
 import type { Spelling } from '../geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseReport, RunReport, VariantReport } from '../run/report.js';
@@ -222,41 +222,12 @@ function matrixHtml(report: RunReport, columns: readonly Column[]): string {
 
 // ------------------------------------------------------------------ case sections
 
-const AXIS_NAMES = ['D', 'H', 'W'];
-
 export function geometryTable(geometry: ConvTransposeGeometry): string {
-  const names = AXIS_NAMES.slice(3 - geometry.rank);
-  const header = [
-    'axis',
-    'input',
-    'kernel',
-    'k_eff',
-    'stride',
-    'dilation',
-    'full',
-    'begin crop',
-    'end crop',
-    'output_padding',
-    'output',
-  ];
-  const rows = geometry.axes.map((axis, index) =>
-    [
-      names[index] ?? String(index),
-      axis.inputSize,
-      axis.kernelSize,
-      axis.effectiveKernelSize,
-      axis.stride,
-      axis.dilation,
-      axis.fullSize,
-      axis.beginCrop,
-      axis.endCrop,
-      axis.outputPadding,
-      axis.outputSize,
-    ]
-      .map((value) => `<td>${e(value)}</td>`)
-      .join(''),
-  );
-  return `<table class="grid geometry"><thead><tr>${header.map((name) => `<th>${e(name)}</th>`).join('')}</tr></thead><tbody>${rows.map((cells) => `<tr>${cells}</tr>`).join('')}</tbody></table>`;
+  const head = AXIS_COLUMNS.map((name) => `<th>${e(name)}</th>`).join('');
+  const body = axisRows(geometry)
+    .map((cells) => `<tr>${cells.map((cell) => `<td>${e(cell)}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table class="grid geometry"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function parametersHtml(entry: CaseReport): string {
