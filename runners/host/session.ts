@@ -1,5 +1,5 @@
 /** A RunnerSession whose runner executes in a child process (see process.ts). */
-import { runPlanned, type RunnerSession } from '../../src/run/session.js';
+import { plannedSession, type RunnerSession } from '../../src/run/session.js';
 import type { VariantOutcome } from '../../src/run/results.js';
 import type { Runner } from '../types.js';
 import { RunnerProcess, type ProcessOutcome } from './process.js';
@@ -25,16 +25,15 @@ export async function openIsolatedSession(
 ): Promise<RunnerSession> {
   const child = new RunnerProcess(source, timeoutMs);
   const version = await child.start();
-  return {
+  return plannedSession(
     runner,
     version,
-    runCase: (geometry, tensors) =>
-      runPlanned(runner, version, geometry, async (expression) => {
-        const started = performance.now();
-        const outcome = await child.run(geometry, expression, tensors);
-        const wallMs = outcome.kind === 'result' ? outcome.wallMs : performance.now() - started;
-        return { outcome: toOutcome(outcome), wallMs };
-      }),
-    close: () => child.close(),
-  };
+    async (geometry, expression, tensors) => {
+      const started = performance.now();
+      const outcome = await child.run(geometry, expression, tensors);
+      const wallMs = outcome.kind === 'result' ? outcome.wallMs : performance.now() - started;
+      return { outcome: toOutcome(outcome), wallMs };
+    },
+    () => child.close(),
+  );
 }

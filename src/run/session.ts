@@ -14,16 +14,35 @@ export interface RunnerSession {
   close(): Promise<void>;
 }
 
+/** Executes one planned expression; the session measures nothing itself. */
 export type ExpressionExecutor = (
+  geometry: ConvTransposeGeometry,
   expression: Expression,
+  tensors: CaseTensors,
 ) => Promise<{ readonly outcome: VariantOutcome; readonly wallMs: number }>;
 
+/** A session that plans each case with `runner` and runs every expression through `execute`. */
+export function plannedSession(
+  runner: Runner,
+  version: string,
+  execute: ExpressionExecutor,
+  close: () => Promise<void>,
+): RunnerSession {
+  return {
+    runner,
+    version,
+    runCase: (geometry, tensors) =>
+      runPlanned(runner, version, geometry, (expression) => execute(geometry, expression, tensors)),
+    close,
+  };
+}
+
 /** Plans the case with the runner, then executes each expression as its own variant. */
-export async function runPlanned(
+async function runPlanned(
   runner: Runner,
   version: string,
   geometry: ConvTransposeGeometry,
-  execute: ExpressionExecutor,
+  execute: (expression: Expression) => ReturnType<ExpressionExecutor>,
 ): Promise<VariantResult[]> {
   const plan = runner.plan(geometry);
   if (!plan.supported) {
@@ -56,17 +75,16 @@ export async function runPlanned(
 
 export async function openInProcessSession(runner: Runner): Promise<RunnerSession> {
   const version = await runner.load();
-  return {
+  return plannedSession(
     runner,
     version,
-    runCase: (geometry, tensors) =>
-      runPlanned(runner, version, geometry, async (expression) => {
-        const started = performance.now();
-        const executed = await runner.execute(geometry, expression, tensors);
-        const outcome: VariantOutcome =
-          executed.status === 'ok' ? executed : { status: 'error', message: executed.message };
-        return { outcome, wallMs: performance.now() - started };
-      }),
-    close: () => Promise.resolve(),
-  };
+    async (geometry, expression, tensors) => {
+      const started = performance.now();
+      const executed = await runner.execute(geometry, expression, tensors);
+      const outcome: VariantOutcome =
+        executed.status === 'ok' ? executed : { status: 'error', message: executed.message };
+      return { outcome, wallMs: performance.now() - started };
+    },
+    () => Promise.resolve(),
+  );
 }
