@@ -32,7 +32,18 @@ export function selectForRun(
   const filtered = patterns.length
     ? cases.filter((entry) => patterns.some((pattern) => pattern.test(entry.id)))
     : [...cases];
+  if (patterns.length && cases.length && !filtered.length) throw noMatch(filters, cases);
   if (!shard) return filtered;
   const sorted = [...filtered].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.filter((_, position) => position % shard.count === shard.index - 1);
+}
+
+/** A filter that selects nothing is a usage error: a silent green run would hide a typo. */
+function noMatch(filters: readonly string[], cases: readonly LoadedCase[]): UserError {
+  const quoted = filters.map((filter) => `'${filter}'`).join(', ');
+  return new UserError(
+    `--filter ${quoted} matched none of the ${cases.length} case ids (they look like '${cases[0]!.id}'; ` +
+      `'*' stops at '/', '**' does not)`,
+    EXIT.invalidInput,
+  );
 }
