@@ -28,8 +28,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clearInterval, clearTimeout, setInterval } from 'node:timers';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { clearTimeout } from 'node:timers';
+import { fileLock } from './lib/lock.mjs';
 
 const TORCH_SPEC = 'torch==2.13.*';
 const NUMPY_SPEC = 'numpy';
@@ -38,8 +38,6 @@ const EXIT_USAGE = 2;
 const EXIT_NOT_READY = 3;
 const PROBE_TIMEOUT_MS = 120_000;
 const PIP_TIMEOUT_MS = 30 * 60_000;
-const LOCK_HEARTBEAT_MS = 15_000;
-const LOCK_STALE_MS = 10 * 60_000;
 
 const USAGE = `usage: node scripts/setup-torch.mjs [--quiet] [--check]
   --quiet  print only errors and a one-line summary (nothing when already set up)
@@ -202,104 +200,16 @@ function run(cmd, args, timeoutMs = PIP_TIMEOUT_MS) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lock: a file created with O_EXCL, refreshed while held; stale when its process is gone or it
-// has not been refreshed for LOCK_STALE_MS.
+// Lock: one torch setup at a time per cache directory (scripts/lib/lock.mjs)
 
-let lockHeld = false;
-let heartbeat = null;
-
-function lockHolder() {
-  try {
-    const raw = fs.readFileSync(LOCK_PATH, 'utf8');
-    let info = null;
-    try {
-      info = JSON.parse(raw);
-    } catch {
-      /* being written */
-    }
-    return { info, mtimeMs: fs.statSync(LOCK_PATH).mtimeMs };
-  } catch (error) {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-function isStale({ info, mtimeMs }) {
-  if (Date.now() - mtimeMs > LOCK_STALE_MS) return true;
-  if (info && info.host === os.hostname() && Number.isInteger(info.pid)) {
-    try {
-      process.kill(info.pid, 0);
-    } catch (error) {
-      return error.code === 'ESRCH';
-    }
-  }
-  return false;
-}
-
-async function acquireLock() {
-  const timeoutMs = Number(process.env.TCONV_LOCK_TIMEOUT || 1800) * 1000;
-  const deadline = Date.now() + timeoutMs;
-  const content = `${JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() })}\n`;
-  let announced = false;
-  for (;;) {
-    try {
-      const fd = fs.openSync(LOCK_PATH, 'wx');
-      fs.writeSync(fd, content);
-      fs.closeSync(fd);
-      lockHeld = true;
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-    const holder = lockHolder();
-    if (!holder) continue;
-    if (isStale(holder)) {
-      // Rename first so that two waiters cannot both break it and both remove a fresh lock.
-      const aside = `${LOCK_PATH}.stale-${process.pid}`;
-      try {
-        fs.renameSync(LOCK_PATH, aside);
-        fs.rmSync(aside, { force: true });
-        say('removed a stale lock left by an interrupted setup');
-      } catch {
-        /* somebody else did */
-      }
-      continue;
-    }
-    if (!announced) {
-      const who = holder.info ? `pid ${holder.info.pid}, since ${holder.info.started}` : 'unknown holder';
-      say(`waiting for another torch setup to finish (${who}; lock ${LOCK_PATH})`);
-      announced = true;
-    }
-    if (Date.now() > deadline) {
-      throw new SetupError(
-        `another setup has held ${LOCK_PATH} for more than ${Math.round(timeoutMs / 1000)}s`,
-        `wait for it to finish; if no setup is running, delete ${LOCK_PATH} and rerun`,
-      );
-    }
-    await sleep(500);
-  }
-  heartbeat = setInterval(() => {
-    try {
-      const now = new Date();
-      fs.utimesSync(LOCK_PATH, now, now);
-    } catch {
-      /* removed under us */
-    }
-  }, LOCK_HEARTBEAT_MS);
-  heartbeat.unref();
-}
-
-function releaseLock() {
-  if (heartbeat) clearInterval(heartbeat);
-  heartbeat = null;
-  if (!lockHeld) return;
-  lockHeld = false;
-  try {
-    fs.rmSync(LOCK_PATH, { force: true });
-  } catch {
-    /* ignore */
-  }
-}
+const lock = fileLock({
+  path: LOCK_PATH,
+  what: 'torch setup',
+  say,
+  failure: (message, fix) => new SetupError(message, fix),
+});
+const acquireLock = () => lock.acquire();
+const releaseLock = () => lock.release();
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {

@@ -29,13 +29,12 @@
 // Exit codes: 0 ready, 2 bad usage, 3 not ready / setup failed.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { fileLock } from './lib/lock.mjs';
 
 const WHEEL_PACKAGE = 'tensorflow-cpu';
 const WHEEL_VERSION = '2.21.0';
@@ -50,8 +49,6 @@ const EXPECTED = [1, 1, 3, 2, 1, 1, 3, 2, 4, 4, 10, 6, 3, 3, 7, 4];
 const EXIT_USAGE = 2;
 const EXIT_NOT_READY = 3;
 const LOG_TAIL_LINES = 20;
-const LOCK_HEARTBEAT_MS = 15_000;
-const LOCK_STALE_MS = 10 * 60_000;
 const PROBE_TIMEOUT_MS = 120_000;
 const PIP_TIMEOUT_MS = 30 * 60_000;
 const BUILD_TIMEOUT_MS = 20 * 60_000;
@@ -364,11 +361,14 @@ function summary(p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lock (a file created with O_EXCL; its mtime is refreshed while held; stale when its process
-// is gone or it has not been refreshed for LOCK_STALE_MS)
+// Lock: one setup at a time per cache directory (scripts/lib/lock.mjs)
 
-let lockToken = null;
-let lockHeartbeat = null;
+const lock = fileLock({
+  path: LOCK_PATH,
+  what: 'setup',
+  say: step,
+  failure: (message, fix) => new SetupError(message, fix, { tail: false }),
+});
 
 async function acquireLock() {
   try {
@@ -381,125 +381,11 @@ async function acquireLock() {
       { tail: false },
     );
   }
-  const token = `${os.hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
-  const content = `${JSON.stringify({
-    pid: process.pid,
-    host: os.hostname(),
-    started: new Date().toISOString(),
-    cwd: ROOT,
-    token,
-  })}\n`;
-  const timeoutMs = Number(process.env.TCONV_LOCK_TIMEOUT || 1800) * 1000;
-  const deadline = Date.now() + timeoutMs;
-  let announced = false;
-  for (;;) {
-    try {
-      const fd = fs.openSync(LOCK_PATH, 'wx');
-      fs.writeSync(fd, content);
-      fs.closeSync(fd);
-      lockToken = token;
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-    }
-    const holder = readLock();
-    if (!holder) continue; // vanished meanwhile: retry at once
-    if (isStale(holder)) {
-      breakStaleLock(holder);
-      continue;
-    }
-    if (!announced) {
-      const who = holder.info
-        ? `pid ${holder.info.pid} on ${holder.info.host}, since ${holder.info.started}`
-        : 'unknown holder';
-      step(`waiting for another setup to finish (${who}; lock ${LOCK_PATH})`);
-      announced = true;
-    }
-    if (Date.now() > deadline) {
-      throw new SetupError(
-        `another setup has held ${LOCK_PATH} for more than ${Math.round(timeoutMs / 1000)}s`,
-        `wait for it to finish; if no setup is running, delete ${LOCK_PATH} and rerun`,
-        { tail: false },
-      );
-    }
-    await sleep(500);
-  }
-  lockHeartbeat = setInterval(() => {
-    try {
-      const now = new Date();
-      fs.utimesSync(LOCK_PATH, now, now);
-    } catch {
-      /* lock removed under us; nothing sensible to do */
-    }
-  }, LOCK_HEARTBEAT_MS);
-  lockHeartbeat.unref();
-}
-
-function readLock() {
-  try {
-    const raw = fs.readFileSync(LOCK_PATH, 'utf8');
-    const mtimeMs = fs.statSync(LOCK_PATH).mtimeMs;
-    let info = null;
-    try {
-      info = JSON.parse(raw);
-    } catch {
-      /* being written, or garbage */
-    }
-    return { raw, info, mtimeMs };
-  } catch (e) {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  }
-}
-
-function isStale({ info, mtimeMs }) {
-  if (Date.now() - mtimeMs > LOCK_STALE_MS) return true;
-  if (info && info.host === os.hostname() && Number.isInteger(info.pid)) {
-    try {
-      process.kill(info.pid, 0);
-    } catch (e) {
-      return e.code === 'ESRCH';
-    }
-  }
-  return false;
-}
-
-function breakStaleLock(holder) {
-  const aside = `${LOCK_PATH}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    fs.renameSync(LOCK_PATH, aside);
-  } catch {
-    return; // somebody else broke or released it
-  }
-  let raw = null;
-  try {
-    raw = fs.readFileSync(aside, 'utf8');
-  } catch {
-    /* ignore */
-  }
-  if (raw !== holder.raw) {
-    // It was replaced by a live lock between our read and the rename: put it back.
-    try {
-      fs.linkSync(aside, LOCK_PATH);
-    } catch {
-      /* a new lock exists already */
-    }
-  } else {
-    step(`removed a stale lock (${holder.info ? `pid ${holder.info.pid}` : 'unreadable'})`);
-  }
-  fs.rmSync(aside, { force: true });
+  await lock.acquire();
 }
 
 function releaseLock() {
-  if (lockHeartbeat) clearInterval(lockHeartbeat);
-  lockHeartbeat = null;
-  if (!lockToken) return;
-  try {
-    if (JSON.parse(fs.readFileSync(LOCK_PATH, 'utf8')).token === lockToken) fs.rmSync(LOCK_PATH);
-  } catch {
-    /* not ours or gone */
-  }
-  lockToken = null;
+  lock.release();
 }
 
 process.on('exit', releaseLock);
