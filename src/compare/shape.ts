@@ -37,12 +37,16 @@ function spatialCandidates(axis: AxisGeometry): { size: number; reason: string }
       size: i * s + Math.max(kEff - s, 0),
       reason: `i*s + max(k_eff - s, 0) = ${i * s + Math.max(kEff - s, 0)}: Keras VALID without output_padding`,
     },
-    { size: full + op, reason: `full + output_padding = ${full + op}: VALID (pads ignored)` },
-    {
+  ];
+  // These two only name a different slip when their term is nonzero; otherwise they are `full`.
+  if (op > 0)
+    candidates.push({ size: full + op, reason: `full + output_padding = ${full + op}: VALID (pads ignored)` });
+  if (axis.beginCrop > 0) {
+    candidates.push({
       size: full - 2 * axis.beginCrop,
       reason: `full - 2*beginCrop = ${full - 2 * axis.beginCrop}: the start crop applied on both sides (symmetric padding, as PyTorch's)`,
-    },
-  ];
+    });
+  }
   if (axis.endCrop > 0) {
     candidates.push({
       size: full - 2 * axis.endCrop,
@@ -64,6 +68,14 @@ const OFF_BY_ONE =
   'output_size) reach odd sizes only through output_padding or output_shape, so one of them was dropped, added or ' +
   'split differently';
 
+/** `detail` with every reason; `brief` with the first alone when there are several. */
+function explained(what: string, reasons: readonly string[]): Pick<ShapeCause, 'detail' | 'brief'> {
+  const detail = `${what}: ${reasons.join('; ')}`;
+  return reasons.length > 1
+    ? { detail, brief: `${what}: ${reasons[0]!} (and ${reasons.length - 1} more)` }
+    : { detail };
+}
+
 function spatialCause(name: string, axis: AxisGeometry, actual: number): ShapeCause {
   const expected = axis.outputSize;
   const delta = actual - expected;
@@ -78,7 +90,7 @@ function spatialCause(name: string, axis: AxisGeometry, actual: number): ShapeCa
     expected,
     actual,
     delta,
-    detail: `axis ${name}: expected ${expected}, got ${actual} (${signed(delta)}): ${[...new Set(reasons)].join('; ')}`,
+    ...explained(`axis ${name}: expected ${expected}, got ${actual} (${signed(delta)})`, [...new Set(reasons)]),
   };
 }
 
@@ -105,7 +117,7 @@ function channelCause(geometry: ConvTransposeGeometry, actual: number): ShapeCau
     expected: m,
     actual,
     delta: actual - m,
-    detail: `channels: expected ${m}, got ${actual} (${signed(actual - m)}): ${reasons.join('; ')}`,
+    ...explained(`channels: expected ${m}, got ${actual} (${signed(actual - m)})`, reasons),
   };
 }
 

@@ -99,6 +99,8 @@ export interface ShapeCause {
   readonly delta?: number;
   /** The likely cause, in words. */
   readonly detail: string;
+  /** Where `detail` lists several explanations: the first (most specific) one alone, for one-line summaries. */
+  readonly brief?: string;
 }
 
 /** The output has the wrong shape (values are not compared). */

@@ -38,7 +38,7 @@ export function summarize(comparison: Comparison): string {
     case 'internal':
       return `comparator failed: ${comparison.message}`;
     case 'shape':
-      return `shape [${comparison.actualShape.join(', ')}], expected [${comparison.expectedShape.join(', ')}]${comparison.causes[0] ? `: ${comparison.causes[0].detail}` : ''}`;
+      return `shape [${comparison.actualShape.join(', ')}], expected [${comparison.expectedShape.join(', ')}]${comparison.causes[0] ? `: ${comparison.causes[0].brief ?? comparison.causes[0].detail}` : ''}`;
     case 'non-finite':
     case 'values': {
       const stats = comparison.statistics;
