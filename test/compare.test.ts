@@ -27,12 +27,13 @@ import {
 } from '../src/compare/transform.js';
 import { compareValues } from '../src/compare/values.js';
 import { createRandom } from '../src/data/random.js';
-import { buildGeometry, layoutFor, type AxisCrop } from '../src/geometry/build.js';
+import { buildGeometry, layoutFor } from '../src/geometry/build.js';
 import { resolveGeometry } from '../src/geometry/resolve.js';
 import type { ConvTransposeGeometry, LayoutName, Rank } from '../src/geometry/types.js';
 import { convTransposeReference, type ReferenceResult } from '../src/reference/index.js';
 import type { VariantOutcome } from '../src/run/results.js';
 import type { CaseTensors } from '../src/tensor.js';
+import { axisCropArbitrary } from './helpers/referenceArbitraries.js';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -911,18 +912,17 @@ describe('compareRunners', () => {
   const good = Float32Array.from(s.reference.output);
   const noisy = float32ConvTranspose(s.geometry, s.tensors);
   const shifted = runnerOutput(shiftedGeometry(s.geometry, [1, 0]), s.tensors);
-
-  it('names the runner that disagrees with the reference and all others', () => {
-    const r = compareRunners(
-      [
-        { label: 'onnxruntime', output: good },
-        { label: 'tfjs', output: Array.from(noisy) },
-        { label: 'torch', output: shifted },
-      ],
+  /** compareRunners on these outputs (label: output, in order) against the reference, AUTO tolerance. */
+  const agreement = (outputs: Readonly<Record<string, ArrayLike<number>>>): ReturnType<typeof compareRunners> =>
+    compareRunners(
+      Object.entries(outputs).map(([label, output]) => ({ label, output })),
       s.reference,
       s.geometry,
       AUTO,
     );
+
+  it('names the runner that disagrees with the reference and all others', () => {
+    const r = agreement({ onnxruntime: good, tfjs: Array.from(noisy), torch: shifted });
     expect(r.oddOneOut).toBe('torch');
     expect(r.groups[0]).toEqual(['reference', 'onnxruntime', 'tfjs']);
     expect(r.pairs).toHaveLength(6);
@@ -936,81 +936,29 @@ describe('compareRunners', () => {
   });
 
   it("says 'reference' when all runners agree with each other but not with it", () => {
-    const r = compareRunners(
-      [
-        { label: 'a', output: shifted },
-        { label: 'b', output: Float32Array.from(shifted) },
-      ],
-      s.reference,
-      s.geometry,
-      AUTO,
-    );
+    const r = agreement({ a: shifted, b: Float32Array.from(shifted) });
     expect(r.oddOneOut).toBe('reference');
   });
 
   it('one runner alone cannot break the tie; all agreeing gives null; lengths differing are reported', () => {
-    expect(compareRunners([{ label: 'a', output: shifted }], s.reference, s.geometry, AUTO).oddOneOut).toBeNull();
-    const all = compareRunners(
-      [
-        { label: 'a', output: good },
-        { label: 'b', output: noisy },
-      ],
-      s.reference,
-      s.geometry,
-      AUTO,
-    );
+    expect(agreement({ a: shifted }).oddOneOut).toBeNull();
+    const all = agreement({ a: good, b: noisy });
     expect(all.oddOneOut).toBeNull();
     expect(all.detail).toBe('all 2 runner outputs agree with the reference');
-    const short = compareRunners(
-      [
-        { label: 'a', output: good },
-        { label: 'b', output: noisy },
-        { label: 'c', output: good.subarray(1) },
-      ],
-      s.reference,
-      s.geometry,
-      AUTO,
-    );
+    const short = agreement({ a: good, b: noisy, c: good.subarray(1) });
     expect(short.oddOneOut).toBe('c');
     expect(short.pairs.find((pair) => pair.a === 'c')!.note).toContain('lengths differ');
   });
 
   it('no single odd one out when two runners disagree with everything', () => {
     const flipped = runnerOutput(s.geometry, { ...s.tensors, weight: flipKernel(s.tensors.weight, s.geometry) });
-    const r = compareRunners(
-      [
-        { label: 'a', output: good },
-        { label: 'b', output: shifted },
-        { label: 'c', output: flipped },
-      ],
-      s.reference,
-      s.geometry,
-      AUTO,
-    );
+    const r = agreement({ a: good, b: shifted, c: flipped });
     expect(r.oddOneOut).toBeNull();
     expect(r.detail).toContain('no single odd one out');
   });
 });
 
 // ------------------------------------------------------------------ properties and size
-
-function axisCropArbitrary(maxInput: number): fc.Arbitrary<AxisCrop> {
-  return fc
-    .record({
-      inputSize: fc.integer({ min: 1, max: maxInput }),
-      kernelSize: fc.integer({ min: 1, max: 4 }),
-      stride: fc.integer({ min: 1, max: 3 }),
-      dilation: fc.integer({ min: 1, max: 2 }),
-      begin: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-      size: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-    })
-    .map(({ inputSize, kernelSize, stride, dilation, begin, size }) => {
-      const full = (inputSize - 1) * stride + dilation * (kernelSize - 1) + 1;
-      const beginCrop = Math.floor(begin * full);
-      const outputSize = 1 + Math.floor(size * (full - beginCrop + stride - 1));
-      return { inputSize, kernelSize, stride, dilation, beginCrop, outputSize, outputPadding: 0 };
-    });
-}
 
 const problemArbitrary = fc
   .record({
@@ -1026,7 +974,7 @@ const problemArbitrary = fc
   .chain((base) =>
     fc.record({
       base: fc.constant(base),
-      axes: fc.array(axisCropArbitrary(base.rank === 3 ? 3 : 5), { minLength: base.rank, maxLength: base.rank }),
+      axes: fc.array(axisCropArbitrary(base.rank === 3 ? 3 : 5, 2), { minLength: base.rank, maxLength: base.rank }),
     }),
   )
   .map(({ base, axes }) => {

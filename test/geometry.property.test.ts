@@ -78,6 +78,21 @@ function perAxis(f: Frame, pick: (a: RawAxis) => fc.Arbitrary<number>): fc.Arbit
   return fc.tuple(...f.axes.map(pick));
 }
 
+/**
+ * Checks `check` (fast-check, RUNS) on random frames, each with the values `draws` picks for it
+ * (`fc.tuple(fc.constant(f), ...draws(f))`).
+ */
+function forAllFrames<Ts extends unknown[]>(
+  draws: (f: Frame) => { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
+  check: (f: Frame, ...values: Ts) => void,
+): void {
+  const arbitrary = frameArb.chain((f) => fc.tuple(fc.constant(f), ...draws(f)) as fc.Arbitrary<[Frame, ...Ts]>);
+  fc.assert(
+    fc.property(arbitrary, ([f, ...values]) => check(f, ...(values as Ts))),
+    RUNS,
+  );
+}
+
 /** An output_padding the ONNX/PyTorch rule accepts: < max(s, d). */
 const validOutputPadding = (a: RawAxis): fc.Arbitrary<number> => fc.integer({ min: 0, max: Math.max(a.s, a.d) - 1 });
 
@@ -172,167 +187,125 @@ const validGeometryArb = caseArb
 
 describe('output size formulas', () => {
   it('ONNX explicit pads: o = s(i-1) + op + k_eff - pad_begin - pad_end, begin = pad_begin (rejected iff o <= 0)', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) + 1 })),
-            perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) + 1 })),
-            perAxis(f, validOutputPadding),
-          ),
-        ),
-        ([f, begins, ends, op]) => {
-          const result = resolveGeometry({
-            ...baseCase(f),
-            padding: { pads: [...begins, ...ends] },
-            output_padding: op,
-          });
-          const sizes = f.axes.map((a, n) => a.s * (a.i - 1) + op[n]! + kEff(a) - begins[n]! - ends[n]!);
-          expect(result.ok).toBe(sizes.every((o) => o > 0));
-          if (result.ok) {
-            expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: begins[n]!, o: sizes[n]! })));
-          } else {
-            expect(result.issues.map((issue) => issue.field)).toContain('padding');
-          }
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [
+        perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) + 1 })),
+        perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) + 1 })),
+        perAxis(f, validOutputPadding),
+      ],
+      (f, begins, ends, op) => {
+        const result = resolveGeometry({
+          ...baseCase(f),
+          padding: { pads: [...begins, ...ends] },
+          output_padding: op,
+        });
+        const sizes = f.axes.map((a, n) => a.s * (a.i - 1) + op[n]! + kEff(a) - begins[n]! - ends[n]!);
+        expect(result.ok).toBe(sizes.every((o) => o > 0));
+        if (result.ok) {
+          expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: begins[n]!, o: sizes[n]! })));
+        } else {
+          expect(result.issues.map((issue) => issue.field)).toContain('padding');
+        }
+      },
     );
   });
 
   it('PyTorch: o = (i-1)s - 2p + k_eff + op, begin = p (rejected iff o <= 0)', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) })),
-            perAxis(f, validOutputPadding),
-          ),
-        ),
-        ([f, pads, op]) => {
-          const result = resolveGeometry({ ...baseCase(f), padding: pads, output_padding: op });
-          const sizes = f.axes.map((a, n) => (a.i - 1) * a.s - 2 * pads[n]! + kEff(a) + op[n]!);
-          expect(result.ok).toBe(sizes.every((o) => o > 0));
-          if (result.ok)
-            expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: pads[n]!, o: sizes[n]! })));
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [perAxis(f, (a) => fc.integer({ min: 0, max: fullOf(a) })), perAxis(f, validOutputPadding)],
+      (f, pads, op) => {
+        const result = resolveGeometry({ ...baseCase(f), padding: pads, output_padding: op });
+        const sizes = f.axes.map((a, n) => (a.i - 1) * a.s - 2 * pads[n]! + kEff(a) + op[n]!);
+        expect(result.ok).toBe(sizes.every((o) => o > 0));
+        if (result.ok)
+          expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: pads[n]!, o: sizes[n]! })));
+      },
     );
   });
 
   it('PyTorch output_padding >= max(stride, dilation) is always rejected', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(fc.constant(f), fc.integer({ min: 0, max: f.axes.length - 1 }), fc.integer({ min: 0, max: 3 })),
-        ),
-        ([f, bad, extra]) => {
-          const op = f.axes.map((a, n) => (n === bad ? Math.max(a.s, a.d) + extra : 0));
-          const result = resolveGeometry({ ...baseCase(f), padding: 0, output_padding: op });
-          expect(result.ok).toBe(false);
-          if (!result.ok) expect(result.issues.map((issue) => issue.field)).toEqual(['output_padding']);
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [fc.integer({ min: 0, max: f.axes.length - 1 }), fc.integer({ min: 0, max: 3 })],
+      (f, bad, extra) => {
+        const op = f.axes.map((a, n) => (n === bad ? Math.max(a.s, a.d) + extra : 0));
+        const result = resolveGeometry({ ...baseCase(f), padding: 0, output_padding: op });
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.issues.map((issue) => issue.field)).toEqual(['output_padding']);
+      },
     );
   });
 
   it('Keras without output_padding: SAME i*s, VALID i*s + max(k_eff - s, 0); with it (i-1)s + k_eff - 2pad + op', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            fc.constantFrom<'SAME' | 'VALID'>('SAME', 'VALID'),
-            fc.option(
-              perAxis(f, (a) => fc.integer({ min: 0, max: a.s - 1 })),
-              { nil: null },
-            ),
-          ),
+    forAllFrames(
+      (f) => [
+        fc.constantFrom<'SAME' | 'VALID'>('SAME', 'VALID'),
+        fc.option(
+          perAxis(f, (a) => fc.integer({ min: 0, max: a.s - 1 })),
+          { nil: null },
         ),
-        ([f, padding, op]) => {
-          const result = resolveGeometry({ ...baseCase(f), padding, ...(op ? { output_padding: op } : {}) });
-          const sizes = f.axes.map((a, n) => {
-            if (op === null) return padding === 'SAME' ? a.i * a.s : a.i * a.s + Math.max(kEff(a) - a.s, 0);
-            const pad = padding === 'SAME' ? Math.floor(kEff(a) / 2) : 0;
-            return (a.i - 1) * a.s + kEff(a) - 2 * pad + op[n]!;
-          });
-          // TF then only accepts sizes whose forward size is i again.
-          const tfAccepts = f.axes.every((a, n) =>
-            padding === 'SAME'
-              ? Math.ceil(sizes[n]! / a.s) === a.i
-              : Math.floor((sizes[n]! - kEff(a)) / a.s) + 1 === a.i,
-          );
-          if (op === null) expect(tfAccepts).toBe(true); // Keras's own sizes always fit
-          expect(result.ok).toBe(tfAccepts);
-          if (result.ok) expect(result.geometry.axes.map((axis) => axis.outputSize)).toEqual(sizes);
-        },
-      ),
-      RUNS,
+      ],
+      (f, padding, op) => {
+        const result = resolveGeometry({ ...baseCase(f), padding, ...(op ? { output_padding: op } : {}) });
+        const sizes = f.axes.map((a, n) => {
+          if (op === null) return padding === 'SAME' ? a.i * a.s : a.i * a.s + Math.max(kEff(a) - a.s, 0);
+          const pad = padding === 'SAME' ? Math.floor(kEff(a) / 2) : 0;
+          return (a.i - 1) * a.s + kEff(a) - 2 * pad + op[n]!;
+        });
+        // TF then only accepts sizes whose forward size is i again.
+        const tfAccepts = f.axes.every((a, n) =>
+          padding === 'SAME' ? Math.ceil(sizes[n]! / a.s) === a.i : Math.floor((sizes[n]! - kEff(a)) / a.s) + 1 === a.i,
+        );
+        if (op === null) expect(tfAccepts).toBe(true); // Keras's own sizes always fit
+        expect(result.ok).toBe(tfAccepts);
+        if (result.ok) expect(result.geometry.axes.map((axis) => axis.outputSize)).toEqual(sizes);
+      },
     );
   });
 
   it('TF output_shape: accepted iff ceil(o/s) = i (SAME) or floor((o - k_eff)/s) + 1 = i (VALID); SAME begin floor(total/2)', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            fc.constantFrom<'SAME' | 'VALID'>('SAME', 'VALID'),
-            perAxis(f, (a) => fc.integer({ min: 1, max: fullOf(a) + a.s + 1 })),
-          ),
-        ),
-        ([f, padding, o]) => {
-          const result = resolveGeometry({ ...baseCase(f), padding, output_shape: o });
-          const accepted = f.axes.every((a, n) =>
-            padding === 'SAME' ? Math.ceil(o[n]! / a.s) === a.i : Math.floor((o[n]! - kEff(a)) / a.s) + 1 === a.i,
+    forAllFrames(
+      (f) => [
+        fc.constantFrom<'SAME' | 'VALID'>('SAME', 'VALID'),
+        perAxis(f, (a) => fc.integer({ min: 1, max: fullOf(a) + a.s + 1 })),
+      ],
+      (f, padding, o) => {
+        const result = resolveGeometry({ ...baseCase(f), padding, output_shape: o });
+        const accepted = f.axes.every((a, n) =>
+          padding === 'SAME' ? Math.ceil(o[n]! / a.s) === a.i : Math.floor((o[n]! - kEff(a)) / a.s) + 1 === a.i,
+        );
+        expect(result.ok).toBe(accepted);
+        if (!result.ok) {
+          expect(result.issues[0]!.field).toBe('output_shape');
+          expect(result.issues[0]!.message).toMatch(
+            padding === 'SAME' ? /SAME needs ceil\(o\/s\) = i/ : /VALID needs floor/,
           );
-          expect(result.ok).toBe(accepted);
-          if (!result.ok) {
-            expect(result.issues[0]!.field).toBe('output_shape');
-            expect(result.issues[0]!.message).toMatch(
-              padding === 'SAME' ? /SAME needs ceil\(o\/s\) = i/ : /VALID needs floor/,
-            );
-            return;
-          }
-          const begins = f.axes.map((a, n) =>
-            padding === 'SAME' ? Math.floor(Math.max(0, fullOf(a) - o[n]!) / 2) : 0,
-          );
-          expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: begins[n]!, o: o[n]! })));
-        },
-      ),
-      RUNS,
+          return;
+        }
+        const begins = f.axes.map((a, n) => (padding === 'SAME' ? Math.floor(Math.max(0, fullOf(a) - o[n]!) / 2) : 0));
+        expect(crops(result.geometry)).toEqual(f.axes.map((_, n) => ({ begin: begins[n]!, o: o[n]! })));
+      },
     );
   });
 
   it('ONNX auto_pad without output_shape: SAME_* gives i*s, VALID gives full + op with no crop', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            fc.constantFrom('SAME_UPPER', 'SAME_LOWER', 'VALID') as fc.Arbitrary<'SAME_UPPER' | 'SAME_LOWER' | 'VALID'>,
-            perAxis(f, validOutputPadding),
-          ),
-        ),
-        ([f, autoPad, op]) => {
-          const g = resolved({ ...baseCase(f), padding: { auto_pad: autoPad }, output_padding: op });
-          g.axes.forEach((axis, n) => {
-            const a = f.axes[n]!;
-            if (autoPad === 'VALID') {
-              expect({ begin: axis.beginCrop, o: axis.outputSize }).toEqual({ begin: 0, o: fullOf(a) + op[n]! });
-            } else {
-              const total = Math.max(0, fullOf(a) + op[n]! - a.i * a.s);
-              const begin = autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
-              expect({ begin: axis.beginCrop, o: axis.outputSize }).toEqual({ begin, o: a.i * a.s });
-            }
-          });
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [
+        fc.constantFrom('SAME_UPPER', 'SAME_LOWER', 'VALID') as fc.Arbitrary<'SAME_UPPER' | 'SAME_LOWER' | 'VALID'>,
+        perAxis(f, validOutputPadding),
+      ],
+      (f, autoPad, op) => {
+        const g = resolved({ ...baseCase(f), padding: { auto_pad: autoPad }, output_padding: op });
+        g.axes.forEach((axis, n) => {
+          const a = f.axes[n]!;
+          if (autoPad === 'VALID') {
+            expect({ begin: axis.beginCrop, o: axis.outputSize }).toEqual({ begin: 0, o: fullOf(a) + op[n]! });
+          } else {
+            const total = Math.max(0, fullOf(a) + op[n]! - a.i * a.s);
+            const begin = autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
+            expect({ begin: axis.beginCrop, o: axis.outputSize }).toEqual({ begin, o: a.i * a.s });
+          }
+        });
+      },
     );
   });
 });
@@ -369,120 +342,88 @@ describe('the canonical struct', () => {
 
 describe('equivalences between conventions', () => {
   it('TF SAME with output_shape o == ONNX SAME_UPPER with output_shape o', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: a.s * (a.i - 1) + 1, max: a.s * a.i })),
-          ),
-        ),
-        ([f, o]) => {
-          const tf = resolved({ ...baseCase(f), padding: 'SAME', output_shape: o });
-          const onnx = resolved({ ...baseCase(f), padding: { auto_pad: 'SAME_UPPER' }, output_shape: o });
-          expect(crops(onnx)).toEqual(crops(tf));
-          expect(onnx.axes.map((axis) => axis.endCrop)).toEqual(tf.axes.map((axis) => axis.endCrop));
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [perAxis(f, (a) => fc.integer({ min: a.s * (a.i - 1) + 1, max: a.s * a.i }))],
+      (f, o) => {
+        const tf = resolved({ ...baseCase(f), padding: 'SAME', output_shape: o });
+        const onnx = resolved({ ...baseCase(f), padding: { auto_pad: 'SAME_UPPER' }, output_shape: o });
+        expect(crops(onnx)).toEqual(crops(tf));
+        expect(onnx.axes.map((axis) => axis.endCrop)).toEqual(tf.axes.map((axis) => axis.endCrop));
+      },
     );
   });
 
   it('PyTorch (padding p, output_padding op) == ONNX pads [p, p] with output_padding op (same acceptance too)', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: 0, max: kEff(a) })),
-            perAxis(f, validOutputPadding),
-          ),
-        ),
-        ([f, p, op]) => {
-          const torch = resolveGeometry({ ...baseCase(f), padding: p, output_padding: op });
-          const onnx = resolveGeometry({ ...baseCase(f), padding: { pads: [...p, ...p] }, output_padding: op });
-          expect(onnx.ok).toBe(torch.ok);
-          if (torch.ok && onnx.ok) expect(crops(onnx.geometry)).toEqual(crops(torch.geometry));
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [perAxis(f, (a) => fc.integer({ min: 0, max: kEff(a) })), perAxis(f, validOutputPadding)],
+      (f, p, op) => {
+        const torch = resolveGeometry({ ...baseCase(f), padding: p, output_padding: op });
+        const onnx = resolveGeometry({ ...baseCase(f), padding: { pads: [...p, ...p] }, output_padding: op });
+        expect(onnx.ok).toBe(torch.ok);
+        if (torch.ok && onnx.ok) expect(crops(onnx.geometry)).toEqual(crops(torch.geometry));
+      },
     );
   });
 
   it('PyTorch output_size o == PyTorch output_padding o - min, for every o in [min, min + s - 1] (and nothing else)', () => {
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: 0, max: Math.floor((kEff(a) - 1) / 2) })),
-            perAxis(f, (a) => fc.integer({ min: 0, max: a.s - 1 })),
-          ),
-        ),
-        ([f, p, extra]) => {
-          const minimum = f.axes.map((a, n) => fullOf(a) - 2 * p[n]!);
-          const withSize = resolved({ ...baseCase(f), padding: p, output_shape: minimum.map((m, n) => m + extra[n]!) });
-          const withPadding = resolved({ ...baseCase(f), padding: p, output_padding: extra });
-          expect(crops(withSize)).toEqual(crops(withPadding));
-          expect(withSize.axes.map((axis) => axis.outputPadding)).toEqual(extra);
-          // Just outside [min, min + s - 1] on the first axis: refused, blaming output_shape.
-          for (const outside of [minimum[0]! - 1, minimum[0]! + f.axes[0]!.s]) {
-            if (outside < 1) continue;
-            const sizes = minimum.map((m, n) => (n === 0 ? outside : m));
-            const refused = resolveGeometry({ ...baseCase(f), padding: p, output_shape: sizes });
-            expect(refused.ok).toBe(false);
-            if (!refused.ok) expect(refused.issues.map((issue) => issue.field)).toEqual(['output_shape']);
-          }
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [
+        perAxis(f, (a) => fc.integer({ min: 0, max: Math.floor((kEff(a) - 1) / 2) })),
+        perAxis(f, (a) => fc.integer({ min: 0, max: a.s - 1 })),
+      ],
+      (f, p, extra) => {
+        const minimum = f.axes.map((a, n) => fullOf(a) - 2 * p[n]!);
+        const withSize = resolved({ ...baseCase(f), padding: p, output_shape: minimum.map((m, n) => m + extra[n]!) });
+        const withPadding = resolved({ ...baseCase(f), padding: p, output_padding: extra });
+        expect(crops(withSize)).toEqual(crops(withPadding));
+        expect(withSize.axes.map((axis) => axis.outputPadding)).toEqual(extra);
+        // Just outside [min, min + s - 1] on the first axis: refused, blaming output_shape.
+        for (const outside of [minimum[0]! - 1, minimum[0]! + f.axes[0]!.s]) {
+          if (outside < 1) continue;
+          const sizes = minimum.map((m, n) => (n === 0 ? outside : m));
+          const refused = resolveGeometry({ ...baseCase(f), padding: p, output_shape: sizes });
+          expect(refused.ok).toBe(false);
+          if (!refused.ok) expect(refused.issues.map((issue) => issue.field)).toEqual(['output_shape']);
+        }
+      },
     );
   });
 
   it('but ONNX NOTSET + output_shape splits an odd total the other way from SAME_UPPER (begin larger by exactly 1)', () => {
     let oddAxes = 0;
-    fc.assert(
-      fc.property(
-        frameArb.chain((f) =>
-          fc.tuple(
-            fc.constant(f),
-            perAxis(f, (a) => fc.integer({ min: 1, max: fullOf(a) + a.s })),
-            perAxis(f, validOutputPadding),
-          ),
-        ),
-        ([f, o, op]) => {
-          const notset = resolved({
-            ...baseCase(f),
-            padding: { auto_pad: 'NOTSET' },
-            output_shape: o,
-            output_padding: op,
-          });
-          const lower = resolved({
-            ...baseCase(f),
-            padding: { auto_pad: 'SAME_LOWER' },
-            output_shape: o,
-            output_padding: op,
-          });
-          const upper = resolved({
-            ...baseCase(f),
-            padding: { auto_pad: 'SAME_UPPER' },
-            output_shape: o,
-            output_padding: op,
-          });
-          expect(crops(lower)).toEqual(crops(notset));
-          f.axes.forEach((a, n) => {
-            const total = fullOf(a) + op[n]! - o[n]!;
-            const gap = notset.axes[n]!.beginCrop - upper.axes[n]!.beginCrop;
-            if (total > 0 && total % 2 === 1) {
-              oddAxes++;
-              expect(gap).toBe(1);
-            } else {
-              expect(gap).toBe(0);
-            }
-          });
-        },
-      ),
-      RUNS,
+    forAllFrames(
+      (f) => [perAxis(f, (a) => fc.integer({ min: 1, max: fullOf(a) + a.s })), perAxis(f, validOutputPadding)],
+      (f, o, op) => {
+        const notset = resolved({
+          ...baseCase(f),
+          padding: { auto_pad: 'NOTSET' },
+          output_shape: o,
+          output_padding: op,
+        });
+        const lower = resolved({
+          ...baseCase(f),
+          padding: { auto_pad: 'SAME_LOWER' },
+          output_shape: o,
+          output_padding: op,
+        });
+        const upper = resolved({
+          ...baseCase(f),
+          padding: { auto_pad: 'SAME_UPPER' },
+          output_shape: o,
+          output_padding: op,
+        });
+        expect(crops(lower)).toEqual(crops(notset));
+        f.axes.forEach((a, n) => {
+          const total = fullOf(a) + op[n]! - o[n]!;
+          const gap = notset.axes[n]!.beginCrop - upper.axes[n]!.beginCrop;
+          if (total > 0 && total % 2 === 1) {
+            oddAxes++;
+            expect(gap).toBe(1);
+          } else {
+            expect(gap).toBe(0);
+          }
+        });
+      },
     );
     expect(oddAxes).toBeGreaterThan(50);
   });

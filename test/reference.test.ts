@@ -15,11 +15,15 @@ import { zeroInsertionTransposedConvolution } from './helpers/transposeOracles.j
 
 afterAll(() => shutdownReferenceWorkers());
 
-function square(crop: Omit<AxisCrop, 'outputPadding'>): AxisCrop[] {
-  return [0, 1].map(() => ({ ...crop, outputPadding: 0 }));
+type SquareCrop = Omit<AxisCrop, 'outputPadding' | 'dilation'> & { readonly dilation?: number };
+
+/** The same crop on both axes (dilation 1 unless given, no output_padding). */
+function square(crop: SquareCrop): AxisCrop[] {
+  return [0, 1].map(() => ({ dilation: 1, ...crop, outputPadding: 0 }));
 }
 
-function singleChannel(layout: LayoutName, axes: AxisCrop[]): ConvTransposeGeometry {
+/** One channel in and out, no bias, the same crop on both axes. */
+function singleChannel(layout: LayoutName, crop: SquareCrop): ConvTransposeGeometry {
   return buildGeometry({
     layout,
     batch: 1,
@@ -27,7 +31,7 @@ function singleChannel(layout: LayoutName, axes: AxisCrop[]): ConvTransposeGeome
     outChannels: 1,
     group: 1,
     hasBias: false,
-    axes,
+    axes: square(crop),
     convention: {
       kind: 'tf',
       padding: 'SAME',
@@ -39,17 +43,7 @@ function singleChannel(layout: LayoutName, axes: AxisCrop[]): ConvTransposeGeome
 
 describe('hand examples', () => {
   it('TF SAME, 2x2 input, 3x3 ones, stride 2, output 4x4 (begin 0, end crop 1)', () => {
-    const geometry = singleChannel(
-      'NHWC',
-      square({
-        inputSize: 2,
-        kernelSize: 3,
-        stride: 2,
-        dilation: 1,
-        beginCrop: 0,
-        outputSize: 4,
-      }),
-    );
+    const geometry = singleChannel('NHWC', { inputSize: 2, kernelSize: 3, stride: 2, beginCrop: 0, outputSize: 4 });
     expect(geometry.axes[0]!.endCrop).toBe(1);
     const tensors = {
       input: Float32Array.of(1, 2, 3, 4),
@@ -64,17 +58,7 @@ describe('hand examples', () => {
   const torchKernel = Float32Array.of(4, 7, 2, 2);
 
   it('PyTorch stride 1, padding 0', () => {
-    const geometry = singleChannel(
-      'NCHW',
-      square({
-        inputSize: 2,
-        kernelSize: 2,
-        stride: 1,
-        dilation: 1,
-        beginCrop: 0,
-        outputSize: 3,
-      }),
-    );
+    const geometry = singleChannel('NCHW', { inputSize: 2, kernelSize: 2, stride: 1, beginCrop: 0, outputSize: 3 });
     const result = convTransposeReference(geometry, {
       input: torchInput,
       weight: torchKernel,
@@ -86,17 +70,7 @@ describe('hand examples', () => {
   });
 
   it('PyTorch stride 1, padding 1', () => {
-    const geometry = singleChannel(
-      'NCHW',
-      square({
-        inputSize: 2,
-        kernelSize: 2,
-        stride: 1,
-        dilation: 1,
-        beginCrop: 1,
-        outputSize: 1,
-      }),
-    );
+    const geometry = singleChannel('NCHW', { inputSize: 2, kernelSize: 2, stride: 1, beginCrop: 1, outputSize: 1 });
     const tensors = { input: torchInput, weight: torchKernel, bias: null };
     expect([...convTransposeReference(geometry, tensors).output]).toEqual([28]);
   });
@@ -181,7 +155,6 @@ describe('API', () => {
       inputSize: 16,
       kernelSize: 4,
       stride: 2,
-      dilation: 1,
       beginCrop: 1,
       outputSize: 32,
     }),

@@ -11,17 +11,22 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseSpec } from '../src/case/types.js';
-import { caseTensors } from '../src/data/tensors.js';
 import { resolveGeometry } from '../src/geometry/resolve.js';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
-import { convTransposeReference, float32ErrorBound } from '../src/reference/index.js';
-import type { CaseTensors } from '../src/tensor.js';
 import { openIsolatedSession } from '../runners/host/session.js';
 import { torchRunner } from '../runners/torch.js';
 import { bridgePid, closeBridge } from '../runners/torch/bridge.js';
-import type { ExecuteResult, Expression } from '../runners/types.js';
-
-type Spec = Omit<CaseSpec, 'name'>;
+import type { Expression } from '../runners/types.js';
+import { seededRandom } from './helpers/referenceArbitraries.js';
+import {
+  expectOk,
+  geometryOf,
+  outOfBound,
+  setupCase,
+  unplannedExpression,
+  type CaseSetup,
+  type Spec,
+} from './helpers/runnerChecks.js';
 
 const availability = await torchRunner.load().then(
   (version) => ({ ok: true as const, version }),
@@ -30,49 +35,14 @@ const availability = await torchRunner.load().then(
 
 afterAll(async () => closeBridge());
 
-function geometryOf(spec: Spec, name = 'torch'): ConvTransposeGeometry {
-  const result = resolveGeometry({ name, ...spec });
-  if (!result.ok) throw new Error(`${name}: ${result.issues.map((issue) => issue.message).join('; ')}`);
-  return result.geometry;
-}
-
-interface Setup {
-  readonly geometry: ConvTransposeGeometry;
-  readonly tensors: CaseTensors;
-  readonly expressions: readonly Expression[];
-}
-
-function setup(name: string, spec: Spec, seed = 7): Setup {
-  const geometry = geometryOf(spec, name);
-  const plan = torchRunner.plan(geometry);
-  if (!plan.supported) throw new Error(`${name}: ${plan.reason}`);
-  return { geometry, tensors: caseTensors({ name, ...spec }, geometry, seed), expressions: plan.expressions };
-}
-
-function expectOk(result: ExecuteResult): asserts result is Extract<ExecuteResult, { status: 'ok' }> {
-  if (result.status !== 'ok') expect.fail(`torch error: ${result.message}`);
-}
-
-/** Indices where `output` leaves the reference's float32 error bound, with the values. */
-function outOfBound(geometry: ConvTransposeGeometry, tensors: CaseTensors, output: ArrayLike<number>): string[] {
-  const reference = convTransposeReference(geometry, tensors);
-  const bad: string[] = [];
-  for (let index = 0; index < reference.output.length; index++) {
-    const expected = reference.output[index]!;
-    const bound = float32ErrorBound(reference.termCount[index]!, reference.absSum[index]!, expected);
-    if (!(Math.abs(output[index]! - expected) <= bound)) {
-      bad.push(`[${index}] torch ${output[index]} reference ${expected} (bound ${bound.toExponential(2)})`);
-    }
-  }
-  return bad.slice(0, 5);
-}
+const setup = (name: string, spec: Spec, seed = 7): CaseSetup => setupCase(torchRunner, name, spec, seed);
 
 async function expectMatchesReference(name: string, spec: Spec, seed = 7): Promise<string[]> {
   const { geometry, tensors, expressions } = setup(name, spec, seed);
   const variants: string[] = [];
   for (const expression of expressions) {
     const result = await torchRunner.execute(geometry, expression, tensors);
-    expectOk(result);
+    expectOk(result, 'torch');
     expect(result.shape, `${name}/${expression.variant} shape`).toEqual(geometry.outputShape);
     expect(result.output).toBeInstanceOf(Float32Array);
     expect(outOfBound(geometry, tensors, result.output), `${name}/${expression.variant}`).toEqual([]);
@@ -224,18 +194,6 @@ const CASES: Readonly<Record<string, { spec: Spec; variants: readonly string[] }
   },
 };
 
-/** A seeded PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Mode = 'padding' | 'output_size' | 'onnx-pads' | 'onnx-output-shape';
 const MODES: readonly Mode[] = ['padding', 'output_size', 'onnx-pads', 'onnx-output-shape'];
 
@@ -296,7 +254,7 @@ function randomSpec(next: () => number): Spec {
 
 const RANDOM_CASES = 240;
 const randomSpecs: Spec[] = (() => {
-  const next = random(0x70c4);
+  const next = seededRandom(0x70c4);
   return Array.from({ length: RANDOM_CASES }, () => randomSpec(next));
 })();
 
@@ -444,7 +402,7 @@ describe.skipIf(!availability.ok)('torch runner', () => {
         bias: Float32Array.of(0.5, -2),
       };
       const result = await torchRunner.execute(geometry, expressions[0]!, tensors);
-      expectOk(result);
+      expectOk(result, 'torch');
       expect(result.shape).toEqual([1, 2, 12, 9]);
       // Rows 9..11 of both channels are past the full 9 rows: bias only.
       expect([...result.output.subarray(9 * 9, 12 * 9)]).toEqual(new Array(27).fill(0.5));
@@ -486,17 +444,14 @@ describe.skipIf(!availability.ok)('torch runner', () => {
 
     it('throws (a harness bug, not a PyTorch error) for a call it did not plan', async () => {
       const { geometry, tensors } = setup('2d-op1-doubling', CASES['2d-op1-doubling']!.spec);
-      const bogus: Expression = {
-        variant: 'same',
-        call: { op: 'torch.nn.functional.conv_transpose2d', attributes: {}, layouts: {}, shapes: {} },
-      };
+      const bogus = unplannedExpression('same', 'torch.nn.functional.conv_transpose2d');
       await expect(torchRunner.execute(geometry, bogus, tensors)).rejects.toThrow(/no variant 'same'/);
     });
 
     it('a bridge that dies mid-request is an error result, and the next request starts a new bridge', async () => {
       const { geometry, tensors, expressions } = setup('2d-op1-doubling', CASES['2d-op1-doubling']!.spec);
       const before = await torchRunner.execute(geometry, expressions[0]!, tensors);
-      expectOk(before);
+      expectOk(before, 'torch');
       const pid = bridgePid()!;
       const pending = torchRunner.execute(geometry, expressions[0]!, tensors);
       process.kill(pid, 'SIGKILL');
@@ -517,7 +472,7 @@ describe.skipIf(!availability.ok)('torch runner', () => {
         runs.map(({ geometry, tensors, expressions }) => torchRunner.execute(geometry, expressions[0]!, tensors)),
       );
       results.forEach((result, index) => {
-        expectOk(result);
+        expectOk(result, 'torch');
         expect(result.shape).toEqual(runs[index]!.geometry.outputShape);
         expect(outOfBound(runs[index]!.geometry, runs[index]!.tensors, result.output)).toEqual([]);
       });
@@ -538,7 +493,7 @@ describe.skipIf(!availability.ok)('torch runner', () => {
       const started = performance.now();
       for (let round = 0; round < rounds; round++) {
         for (const { geometry, tensors, expressions } of small)
-          expectOk(await torchRunner.execute(geometry, expressions[0]!, tensors));
+          expectOk(await torchRunner.execute(geometry, expressions[0]!, tensors), 'torch');
       }
       const seconds = (performance.now() - started) / 1000;
       const perSecond = (rounds * small.length) / seconds;

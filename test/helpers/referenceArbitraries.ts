@@ -21,13 +21,13 @@ export const SMALL_LIMITS: GeometryLimits = {
 };
 
 /** One axis: begin in [0, full), output size in [1, full - begin + s) (up to s-1 zero rows). */
-function axisCrop(maxInput: number): fc.Arbitrary<AxisCrop> {
+export function axisCropArbitrary(maxInput: number, maxDilation = 3): fc.Arbitrary<AxisCrop> {
   return fc
     .record({
       inputSize: fc.integer({ min: 1, max: maxInput }),
       kernelSize: fc.integer({ min: 1, max: 4 }),
       stride: fc.integer({ min: 1, max: 3 }),
-      dilation: fc.integer({ min: 1, max: 3 }),
+      dilation: fc.integer({ min: 1, max: maxDilation }),
       beginFraction: fc.double({
         min: 0,
         max: 1,
@@ -64,7 +64,7 @@ export function geometryArbitrary(limits: GeometryLimits = SMALL_LIMITS): fc.Arb
     .chain((rank) =>
       fc.record({
         rank: fc.constant(rank),
-        axes: fc.array(axisCrop(limits.maxInput[rank]), {
+        axes: fc.array(axisCropArbitrary(limits.maxInput[rank]), {
           minLength: rank,
           maxLength: rank,
         }),
