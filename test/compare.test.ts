@@ -31,6 +31,7 @@ import { buildGeometry, layoutFor } from '../src/geometry/build.js';
 import { resolveGeometry } from '../src/geometry/resolve.js';
 import type { ConvTransposeGeometry, LayoutName, Rank } from '../src/geometry/types.js';
 import { convTransposeReference, type ReferenceResult } from '../src/reference/index.js';
+import { summarize } from '../src/run/judge.js';
 import type { VariantOutcome } from '../src/run/results.js';
 import type { CaseTensors } from '../src/tensor.js';
 import { axisCropArbitrary } from './helpers/referenceArbitraries.js';
@@ -696,6 +697,9 @@ describe('shape mismatches', () => {
     expect(c.causes[0]!.detail).toContain('output_padding');
     expect(c.causes[0]!.detail).toContain('no crop at all'); // 11 is the full size
     expect(formatComparison(c)[0]).toBe('Shape mismatch: expected [1, 3, 10, 10] (NCHW), got [1, 3, 11, 10]');
+    // The one-line summary keeps the first explanation only; the details keep all of them.
+    expect(c.causes[0]!.brief).toMatch(/^axis H: expected 10, got 11 \(\+1\): no crop at all.*\(and \d+ more\)$/);
+    expect(summarize(c)).toBe(`shape [1, 3, 11, 10], expected [1, 3, 10, 10]: ${c.causes[0]!.brief!}`);
     expectRoundTrip(c);
   });
 
