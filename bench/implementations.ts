@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { tfSpellings } from '../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
+import { channelsFirstToLast, channelsLastToFirst } from '../src/layout.js';
 import { convTransposeReference, convTransposeReferenceParallel } from '../src/reference/index.js';
 import type { BenchLayer } from './layers.js';
 import { RUNNER_IMPLEMENTATIONS } from './runners.js';
@@ -70,23 +71,6 @@ const referenceWithBounds: BenchImplementation = {
     dispose: () => {},
   }),
 };
-
-/** [N, C, pixels] <-> [N, pixels, C]. */
-export function moveChannels(data: BenchOutput, batch: number, channels: number, toLast: boolean): BenchOutput {
-  const pixels = data.length / (batch * channels);
-  const out = data.slice();
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      for (let p = 0; p < pixels; p++) {
-        const first = (n * channels + c) * pixels + p;
-        const last = (n * pixels + p) * channels + c;
-        if (toLast) out[last] = data[first]!;
-        else out[first] = data[last]!;
-      }
-    }
-  }
-  return out;
-}
 
 /** ONNX/PyTorch W[C, M, k...] -> TF filter [k..., M, C] (no spatial flip). */
 function toTfFilter(geometry: ConvTransposeGeometry, weight: Float32Array): Float32Array {
@@ -155,7 +139,7 @@ const tfjsCpu: BenchImplementation = {
   prepare: async ({ geometry, tensors }) => {
     if (!tfjsSupports(geometry)) return null;
     const { batch, inChannels, outChannels } = geometry;
-    const inputLast = geometry.channelsLast ? tensors.input : moveChannels(tensors.input, batch, inChannels, true);
+    const inputLast = geometry.channelsLast ? tensors.input : channelsFirstToLast(tensors.input, batch, inChannels);
     const inputShape = [batch, ...geometry.axes.map((axis) => axis.inputSize), inChannels];
     const filterShape = [...geometry.axes.map((axis) => axis.kernelSize), outChannels, inChannels];
     const x = tf.tensor(inputLast, inputShape, 'float32');
@@ -172,7 +156,7 @@ const tfjsCpu: BenchImplementation = {
         y.dispose();
         return data;
       },
-      inLayerLayout: (output) => (geometry.channelsLast ? output : moveChannels(output, batch, outChannels, false)),
+      inLayerLayout: (output) => (geometry.channelsLast ? output : channelsLastToFirst(output, batch, outChannels)),
       dispose: () => tf.dispose([x, filter, ...(bias === null ? [] : [bias])]),
     };
   },

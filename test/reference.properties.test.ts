@@ -14,7 +14,7 @@ import {
   type ReferenceResult,
 } from '../src/reference/index.js';
 import type { CaseTensors } from '../src/tensor.js';
-import { channelsFirstToLast, channelsLastToFirst } from './helpers/layouts.js';
+import { channelsFirstToLast, channelsLastToFirst } from '../src/layout.js';
 import {
   geometryArbitrary,
   seedArbitrary,

@@ -9,7 +9,7 @@ import {
   multiplyAddCount,
   shutdownReferenceWorkers,
 } from '../src/reference/index.js';
-import { channelsLastToFirst } from './helpers/layouts.js';
+import { channelsLastToFirst } from '../src/layout.js';
 import { seededTensors } from './helpers/referenceArbitraries.js';
 import { zeroInsertionTransposedConvolution } from './helpers/transposeOracles.js';
 
