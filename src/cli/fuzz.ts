@@ -33,11 +33,11 @@ import {
 import { saveFinding } from '../fuzz/save.js';
 import { DEFAULT_FUZZ_TIMEOUT_MS, DEFAULT_RECYCLE_EVERY, openFuzzSessions } from '../fuzz/sessions.js';
 import type { Rank } from '../geometry/types.js';
-import { writeFileAtomic } from '../io.js';
 import { encodeNonFinite } from '../report/json.js';
 import { toolVersion } from '../run/conformance.js';
 import { loadExpectations } from '../run/expectations.js';
 import { integerOption, parseCommand, stringList } from './options.js';
+import { checkOutputPath, writeOutput } from '../report/targets.js';
 
 export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--path P]] [options]
                                                generate valid cases, compare every runner with the
@@ -249,6 +249,8 @@ const budgetText = (options: FuzzReportOptions): string =>
 
 export async function fuzzCommand(argv: readonly string[]): Promise<number> {
   const parsed = parseFuzzArguments(argv);
+  if (parsed.json) checkOutputPath('--json', parsed.json, 'json');
+  if (parsed.junit) checkOutputPath('--junit', parsed.junit, 'junit');
   const options = parsed.report;
   const expectations = options.expectations ? loadExpectations(options.expectations) : [];
   const sessions = await openFuzzSessions(options.runners, {
@@ -313,11 +315,11 @@ export async function fuzzCommand(argv: readonly string[]): Promise<number> {
     const input: FuzzReportInput = { result, options, versions, toolVersion: toolVersion(), startedAt, replays };
     process.stdout.write(`\n${summaryLines(input).join('\n')}\n`);
     if (parsed.json) {
-      writeFileAtomic(parsed.json, `${JSON.stringify(fuzzJson(input), encodeNonFinite, 1)}\n`);
+      writeOutput(parsed.json, `${JSON.stringify(fuzzJson(input), encodeNonFinite, 1)}\n`);
       process.stdout.write(`wrote ${parsed.json}\n`);
     }
     if (parsed.junit) {
-      writeFileAtomic(parsed.junit, fuzzJunit(input));
+      writeOutput(parsed.junit, fuzzJunit(input));
       process.stdout.write(`wrote ${parsed.junit}\n`);
     }
     return result.findings.length > 0 ? EXIT.mismatch : EXIT.ok;

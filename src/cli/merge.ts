@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
 import { closingLine, summaryTable } from '../report/console.js';
 import { reportTargets, writeReports } from '../report/write.js';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../run/report.js';
+import { REPORT_SCHEMA_VERSION, type CaseReport, type RunReport } from '../run/report.js';
 import { FAILING } from '../run/status.js';
 import { parseCommand, requirePositionals } from './options.js';
 
@@ -35,11 +35,18 @@ export function readReport(path: string): RunReport {
   return parsed as RunReport;
 }
 
+/** A single run's order: files in the order the run loaded them, then each file's cases in order. */
+function runOrder(files: readonly RunReport['files'][number][]): (a: CaseReport, b: CaseReport) => number {
+  const rank = new Map(files.map((file, index) => [file.path, index]));
+  const fileRank = (entry: CaseReport): number => rank.get(entry.file) ?? files.length;
+  return (a, b) => fileRank(a) - fileRank(b) || a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export function mergeReports(reports: readonly RunReport[]): RunReport {
   const seen = new Set<string>();
   const cases = reports.flatMap((report) => report.cases).filter((entry) => !seen.has(entry.id) && seen.add(entry.id));
-  cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const files = new Map(reports.flatMap((report) => report.files).map((file) => [file.path, file]));
+  cases.sort(runOrder([...files.values()]));
   const first = reports[0]!;
   return {
     ...first,

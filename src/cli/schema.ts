@@ -1,7 +1,7 @@
 /** `tconv schema [--write PATH]`: the case file JSON Schema, from the one schema definition. */
 import { caseFileSchema, SCHEMA_VERSION } from '../case/schema.js';
 import { toJsonSchema } from '../case/schemaDsl.js';
-import { writeFileAtomic } from '../io.js';
+import { checkOutputPath, writeOutput } from '../report/targets.js';
 import { parseCommand } from './options.js';
 
 export function caseFileJsonSchema(): string {
@@ -18,7 +18,9 @@ export function schemaCommand(argv: readonly string[]): number {
   const { values } = parseCommand('schema', argv, { write: { type: 'string' } });
   const text = caseFileJsonSchema();
   const target = values['write'];
-  if (typeof target === 'string') writeFileAtomic(target, text);
-  else process.stdout.write(text);
+  if (typeof target === 'string') {
+    checkOutputPath('--write', target, 'schema');
+    writeOutput(target, text);
+  } else process.stdout.write(text);
   return 0;
 }

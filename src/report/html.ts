@@ -441,6 +441,7 @@ export function renderHtml(report: RunReport): string {
     `<meta http-equiv="Content-Security-Policy" content="${e(contentSecurityPolicy(CLIENT_SCRIPT))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
+    '<meta name="generator" content="tconv">',
     `<title>${e(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',

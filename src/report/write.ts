@@ -1,9 +1,10 @@
 /**
  * Report files: `--report DIR` writes all formats into DIR; `--json F`, `--junit F`, `--html F`
- * one each. Every file is written atomically (temp file + rename).
+ * one each. Every file is written atomically (temp file + rename), and only over an earlier
+ * tconv report (targets.ts).
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io.js';
+import { checkOutputPath, writeOutput } from './targets.js';
 import type { RunReport } from '../run/report.js';
 import { REPORTERS, type ReporterName } from './registry.js';
 
@@ -19,13 +20,16 @@ export function reportTargets(values: Record<string, unknown>): ReportTargets {
     if (typeof single === 'string') targets[name] = single;
     else if (typeof directory === 'string') targets[name] = join(directory, FILE_NAMES[name]);
   }
+  for (const [name, path] of Object.entries(targets) as [ReporterName, string][]) {
+    checkOutputPath(typeof values[name] === 'string' ? `--${name}` : '--report', path, name);
+  }
   return targets;
 }
 
 export function writeReports(report: RunReport, targets: ReportTargets): string[] {
   const written: string[] = [];
   for (const [name, path] of Object.entries(targets) as [ReporterName, string][]) {
-    writeFileAtomic(path, REPORTERS[name].render(report));
+    writeOutput(path, REPORTERS[name].render(report));
     written.push(path);
   }
   return written;
