@@ -369,45 +369,114 @@ describe('--filter GLOB on case ids', () => {
 
 describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)', () => {
   let whole: { result: CliResult; report: RunReport; path: string };
+  let wholeAgain: string;
   let shardPaths: [string, string, string];
+  let againPath: string;
   let shards: RunReport[];
   let again: RunReport;
-  const merges = new Map<string, { result: CliResult; report?: RunReport }>();
+  /** Real runs beside the 3-way split: other splits, runners, filter and inputs. */
+  const other = {
+    half: '', // SUITE --shard 2/2
+    referenceOnly: '', // SUITE --runners reference --shard 2/3
+    filtered: '', // SUITE --filter 'grid/*' --shard 2/3
+    failingOne: '', // SUITE + WRONG_EXPECT --shard 1/2 (one case fails in one of the two)
+    failingTwo: '', // SUITE + WRONG_EXPECT --shard 2/2
+  };
+  /** Hand-edited copies of shard 2/3 (what a report of another version or machine would say). */
+  const edited = { schema: '', tool: '', framework: '', node: '', notReport: '' };
+  const merges = new Map<string, { result: CliResult; report?: RunReport; json: string }>();
+
+  /** `tconv merge INPUTS... --json F` (F kept only when merge wrote it). */
+  async function merge(name: string, inputs: readonly string[], flags: readonly string[] = []): Promise<void> {
+    const json = scratchPath(`${name}.json`);
+    const result = await tconv(['merge', ...inputs, ...flags, '--json', json]);
+    merges.set(name, { result, json, ...(existsSync(json) ? { report: readReport(json) } : {}) });
+  }
+
+  /** An edited copy of a report. */
+  function editCopy(path: string, name: string, edit: (report: RunReport) => unknown): string {
+    const copy = scratchPath(name);
+    writeFileSync(copy, JSON.stringify(edit(readReport(path))));
+    return copy;
+  }
 
   beforeAll(async () => {
     shardPaths = [1, 2, 3].map((index) => scratchPath(`shard-${index}.json`)) as [string, string, string];
-    const againPath = scratchPath('shard-2-again.json');
+    againPath = scratchPath('shard-2-again.json');
+    const extraRuns: [keyof typeof other, string[]][] = [
+      ['half', [SUITE, ...BOTH, '--shard', '2/2']],
+      ['referenceOnly', [SUITE, ...REFERENCE, '--shard', '2/3']],
+      ['filtered', [SUITE, ...BOTH, '--filter', 'grid/*', '--shard', '2/3']],
+      ['failingOne', [SUITE, WRONG_EXPECT, ...BOTH, '--shard', '1/2']],
+      ['failingTwo', [SUITE, WRONG_EXPECT, ...BOTH, '--shard', '2/2']],
+    ];
+    for (const [name] of extraRuns) other[name] = scratchPath(`${name}.json`);
     const [runs, ...results] = await Promise.all([
       suiteRuns(),
       ...shardPaths.map((path, index) => tconv(['run', SUITE, ...BOTH, '--shard', `${index + 1}/3`, '--json', path])),
       tconv(['run', SUITE, ...BOTH, '--shard', '2/3', '--json', againPath]),
+      ...extraRuns.map(([name, args]) => tconv(['run', ...args, '--json', other[name]])),
     ]);
     whole = runs[0]!;
+    wholeAgain = runs[1]!.path;
+    // The wrong-expect case fails in whichever half it lands in; every other run passes.
+    const failingHalves = results.splice(-2).map((result) => result.code);
     for (const result of results) expect(result.code).toBe(0);
+    expect(failingHalves.sort()).toEqual([0, 1]);
     shards = shardPaths.map(readReport);
     again = readReport(againPath);
 
-    // Every merge the tests look at, in parallel.
     const [one, two, three] = shardPaths;
-    const otherVersion = scratchPath('other-version.json');
-    writeFileSync(otherVersion, JSON.stringify({ ...shards[0], schemaVersion: REPORT_SCHEMA_VERSION + 1 }));
-    const failing = scratchPath('failing.json');
-    const failingRun = tconv(['run', WRONG_EXPECT, ...REFERENCE, '--json', failing]);
+    edited.schema = editCopy(two, 'other-version.json', (r) => ({ ...r, schemaVersion: REPORT_SCHEMA_VERSION + 1 }));
+    edited.tool = editCopy(two, 'other-tool.json', (r) => ({ ...r, tool: { ...r.tool, version: '0.0.9' } }));
+    edited.framework = editCopy(two, 'other-ort.json', (r) => ({
+      ...r,
+      environment: { ...r.environment, runners: { ...r.environment.runners, onnxruntime: 'onnxruntime-node 0.0.1' } },
+    }));
+    edited.node = editCopy(two, 'other-node.json', (r) => ({
+      ...r,
+      environment: { ...r.environment, node: 'v0.0.1' },
+    }));
+    edited.notReport = editCopy(two, 'no-selection.json', (r) => ({ ...r, selection: undefined }));
+
+    // Every merge the tests look at, in parallel (then the one that needs a merge's output).
     const plans: Record<string, readonly string[]> = {
       forward: [one, two, three],
+      reverse: [three, two, one],
       overlapping: [three, two, one, two, whole.path],
-      'other-version': [otherVersion, two, three],
-      'with-failure': [one, two, three, failing],
+      missing: [one, three],
+      repeated: [one, two, againPath, three],
+      'mixed-counts': [one, other.half],
+      'mixed-unsharded': [one, two, three, whole.path],
+      'other-version': [edited.schema, one, three],
+      'not-report': [one, edited.notReport, three],
+      'other-tool': [one, edited.tool, three],
+      'other-runners': [one, other.referenceOnly, three],
+      'other-filter': [one, other.filtered, three],
+      'other-framework': [one, edited.framework, three],
+      'other-node': [one, edited.node, three],
+      'other-files': [other.failingOne, other.half],
+      'duplicate-ids': [whole.path, wholeAgain],
+      'with-failure': [other.failingTwo, other.failingOne],
     };
-    await Promise.all(
-      Object.entries(plans).map(async ([name, inputs]) => {
-        if (name === 'with-failure') expect((await failingRun).code).toBe(1);
-        const json = scratchPath(`${name}.json`);
-        const result = await tconv(['merge', ...inputs, '--json', json]);
-        merges.set(name, { result, ...(existsSync(json) ? { report: readReport(json) } : {}) });
-      }),
-    );
+    await Promise.all([
+      ...Object.entries(plans).map(([name, inputs]) => merge(name, inputs)),
+      merge('partial', [one, three], ['--allow-partial']),
+    ]);
+    await merge('completed', [merges.get('partial')!.json, two]);
   });
+
+  /** A merge refused with exit 2: nothing on stdout, nothing written; its stderr. */
+  function refused(name: string): string {
+    const { result, report } = merges.get(name)!;
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(report).toBeUndefined();
+    expect(result.stderr).toMatch(
+      /^tconv: merge: the inputs are not one consistent, complete run \(nothing written\):$/m,
+    );
+    return result.stderr;
+  }
 
   it('shards are disjoint, their union is the unsharded set, balanced, and the same shard twice is the same', () => {
     expect(ids(whole.report)).toEqual(SUITE_IDS);
@@ -435,36 +504,163 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
   it('merge s1 s2 s3 --json F equals the unsharded report (timings aside), in run order, exit 0', () => {
     const { result, report } = merges.get('forward')!;
     expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/\nwrote \S+forward\.json\n$/);
     expect(ids(report!)).toEqual(SUITE_IDS);
+    expect(report!.selection.shard).toBeNull();
     expect(withoutTiming(report)).toEqual(withoutTiming(whole.report));
     const closing = (text: string): string | undefined => /^\d+ passed, \d+ failed, \d+ skipped$/m.exec(text)?.[0];
     expect(closing(result.stdout)).toBeDefined();
     expect(closing(result.stdout)).toBe(closing(whole.result.stdout));
   });
 
-  it('overlapping shards in another order (a shard twice, the unsharded report too): each case id kept once', () => {
-    const { result, report } = merges.get('overlapping')!;
+  it('merge s3 s2 s1 (any order) gives the same report', () => {
+    const { result, report } = merges.get('reverse')!;
     expect(result.code).toBe(0);
     expect(withoutTiming(report)).toEqual(withoutTiming(whole.report));
+  });
+
+  // Before merge was strict this merged to the unsharded report, keeping the first copy of each
+  // case id; now each overlap is an error, all reported at once.
+  it('overlapping inputs (a shard twice, the unsharded report too): exit 2 naming every problem', () => {
+    const stderr = refused('overlapping');
+    const [one, two, three] = shardPaths;
+    expect(stderr).toContain(`  - ${two} is given more than once\n`);
+    expect(stderr).toContain(
+      `  - mixes sharded and unsharded reports: ${three} (3/3), ${two} (2/3), ${one} (1/3), ${whole.path} (unsharded)\n`,
+    );
+    expect(stderr).toMatch(/^ {2}- case id '[^']+' is in both \S+shard-\d\.json and \S+suite\.json$/m);
+  });
+
+  it('a missing shard: exit 2 naming the missing shard and the files present', () => {
+    const [one, , three] = shardPaths;
+    expect(refused('missing')).toContain(
+      `  - missing shard 2 of 3 (have ${one} (1/3), ${three} (3/3)); --allow-partial merges anyway, marking the report partial\n`,
+    );
+  });
+
+  it('--allow-partial merges the shards present and marks the report and the console partial', () => {
+    const { result, report } = merges.get('partial')!;
+    expect(result.code).toBe(0);
+    expect(report!.selection).toEqual({
+      filter: [],
+      shard: 'partial: 1,3 of 3',
+      runners: ['reference', 'onnxruntime'],
+    });
+    const present = new Set([...ids(shards[0]!), ...ids(shards[2]!)]);
+    expect(ids(report!)).toEqual(SUITE_IDS.filter((id) => present.has(id)));
+    expect(result.stdout).toMatch(
+      /^\d+ passed, 0 failed, \d+ skipped\nPARTIAL: shards 1,3 of 3 only, missing 2 \(--allow-partial\): their cases did not run\n/m,
+    );
+  });
+
+  it('a partial merge plus its missing shard is the complete report (selection.shard back to null)', () => {
+    const { result, report } = merges.get('completed')!;
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('PARTIAL');
+    expect(withoutTiming(report)).toEqual(withoutTiming(whole.report));
+  });
+
+  it('the same shard from two runs: exit 2 naming the shard, both files and the duplicated case ids', () => {
+    const stderr = refused('repeated');
+    const two = shardPaths[1];
+    expect(stderr).toContain(`  - shard 2/3 is in more than one input: ${two}, ${againPath}\n`);
+    const [firstId] = ids(shards[1]!);
+    expect(stderr).toContain(`  - case id '${firstId}' is in both ${two} and ${againPath}\n`);
+  });
+
+  it('shards of different splits (1/3 and 2/2): exit 2', () => {
+    expect(refused('mixed-counts')).toContain(
+      `  - mixes shard counts (one --shard i/n split only): ${shardPaths[0]} (1/3), ${other.half} (2/2)\n`,
+    );
+  });
+
+  it('every shard plus the unsharded report: exit 2', () => {
+    const [one, two, three] = shardPaths;
+    expect(refused('mixed-unsharded')).toContain(
+      `  - mixes sharded and unsharded reports: ${one} (1/3), ${two} (2/3), ${three} (3/3), ${whole.path} (unsharded)\n`,
+    );
   });
 
   it('a report of another schema version: exit 2, naming the file, nothing written', () => {
     const version = merges.get('other-version')!;
     expect(version.result.code).toBe(2);
-    expect(version.result.stderr).toMatch(
-      new RegExp(
-        `^tconv: \\S+other-version\\.json: not a tconv JSON report of schema version ${REPORT_SCHEMA_VERSION}$`,
-        'm',
-      ),
+    expect(version.result.stderr).toBe(
+      `tconv: ${edited.schema}: not a tconv JSON report of schema version ${REPORT_SCHEMA_VERSION}\n`,
     );
     expect(version.report).toBeUndefined();
+  });
+
+  it('a schema v1 report without the fields merge checks: exit 2, naming the file and the field', () => {
+    const { result, report } = merges.get('not-report')!;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `tconv: ${edited.notReport}: not a tconv JSON report of schema version 1 (selection is missing or malformed)\n`,
+    );
+    expect(report).toBeUndefined();
+  });
+
+  it('another tool version: exit 2 naming the field, both values and both files', () => {
+    const version = JSON.stringify(shards[0]!.tool.version);
+    expect(refused('other-tool')).toContain(
+      `  - different tool.version: ${version} in ${shardPaths[0]}, "0.0.9" in ${edited.tool}\n`,
+    );
+  });
+
+  it('other runners (a real --runners reference shard): exit 2 naming the runner lists and versions', () => {
+    const stderr = refused('other-runners');
+    expect(stderr).toContain(
+      `  - different selection.runners: ["reference","onnxruntime"] in ${shardPaths[0]}, ["reference"] in ${other.referenceOnly}\n`,
+    );
+    const ort = JSON.stringify(shards[0]!.environment.runners['onnxruntime']);
+    expect(stderr).toContain(
+      `  - different environment.runners.onnxruntime: ${ort} in ${shardPaths[0]}, (absent) in ${other.referenceOnly}\n`,
+    );
+  });
+
+  it("another filter (a real --filter 'grid/*' shard): exit 2 naming both filters", () => {
+    expect(refused('other-filter')).toContain(
+      `  - different selection.filter: [] in ${shardPaths[0]}, ["grid/*"] in ${other.filtered}\n`,
+    );
+  });
+
+  it('another framework version: exit 2 naming the runner, both versions and both files', () => {
+    const ort = JSON.stringify(shards[0]!.environment.runners['onnxruntime']);
+    const stderr = refused('other-framework');
+    expect(stderr).toContain(
+      `  - different environment.runners.onnxruntime: ${ort} in ${shardPaths[0]}, "onnxruntime-node 0.0.1" in ${edited.framework}\n`,
+    );
+    expect(stderr.match(/^ {2}- /gm)).toHaveLength(1);
+  });
+
+  it('shards of runs over different case files: exit 2 naming the file lists', () => {
+    const paths = (path: string): string => JSON.stringify(readReport(path).files.map((file) => file.path));
+    expect(refused('other-files')).toContain(
+      `  - different files: ${paths(other.failingOne)} in ${other.failingOne}, ${paths(other.half)} in ${other.half}\n`,
+    );
+  });
+
+  it('another Node version only warns (stderr), and the merged report records the first', () => {
+    const { result, report } = merges.get('other-node')!;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `tconv: warning: different environment.node: ${JSON.stringify(process.version)} in ${shardPaths[0]}, ` +
+        `"v0.0.1" in ${edited.node}; the merged report records the first\n`,
+    );
+    expect(report!.environment).toEqual(whole.report.environment);
+  });
+
+  it('the same case in two unsharded reports: exit 2 naming the id and both files', () => {
+    const stderr = refused('duplicate-ids');
+    expect(stderr).toContain(`  - case id '${SUITE_IDS[0]}' is in both ${whole.path} and ${wholeAgain}\n`);
+    expect(stderr).toContain(`  - ... and ${SUITE_IDS.length - 3} more duplicate case ids\n`);
   });
 
   it('merge exits 1 when a shard has a failure', () => {
     const { result, report } = merges.get('with-failure')!;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^\d+ passed, 1 failed, 1 skipped$/m);
+    expect(report!.selection.shard).toBeNull();
     expect(ids(report!)).toEqual([
       ...SUITE_IDS,
       `${FIXTURES}/wrong-expect/right-expect`,

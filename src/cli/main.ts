@@ -18,7 +18,7 @@ Usage:
       --timeout MS         per-case timeout of native runners (default 60000)
       --report DIR         write DIR/tconv.json, DIR/junit.xml, DIR/index.html
       --json F, --junit F, --html F   write one report
-  tconv merge SHARD.json... [--report DIR | --json F --junit F --html F]
+  tconv merge SHARD.json... [--allow-partial] [--report DIR | --json F --junit F --html F]
                                                combine shard reports into one
   tconv eval FILE... [--case NAME] [--runner NAME] [--format json|table]
                                                print each case's output tensor

@@ -64,11 +64,41 @@ export interface RunReport {
   readonly durationMs: number;
   readonly selection: {
     readonly filter: readonly string[];
+    /**
+     * Which shards of a `--shard i/n` split the report holds: `"i/n"` for `tconv run --shard i/n`;
+     * null for the whole selection (an unsharded run, or a `tconv merge` of every shard 1..n);
+     * `"partial: i,j,... of n"` (ascending) for a `tconv merge --allow-partial` that lacked some
+     * shards. The partial form stays a string so schema v1 readers keep working, and any reader
+     * that shows the field, or checks it against null or `i/n`, does not mistake the partial
+     * report for a complete one. parseShardSelection reads all three forms.
+     */
     readonly shard: string | null;
     readonly runners: readonly string[];
   };
   readonly files: readonly { readonly path: string; readonly fileId: string; readonly description: string }[];
   readonly cases: readonly CaseReport[];
+}
+
+/** The shard indices (1-based, ascending) of a `--shard i/n` split that a report holds. */
+export interface ShardSelection {
+  readonly indices: readonly number[];
+  readonly count: number;
+}
+
+const PARTIAL_SHARD = /^partial: (\d+(?:,\d+)*) of (\d+)$/;
+
+export function formatPartialShard(indices: readonly number[], count: number): string {
+  return `partial: ${[...indices].sort((a, b) => a - b).join(',')} of ${count}`;
+}
+
+/** Reads a non-null `selection.shard` (`i/n` or the partial form); undefined when it is neither. */
+export function parseShardSelection(text: string): ShardSelection | undefined {
+  const single = /^(\d+)\/(\d+)$/.exec(text);
+  const partial = PARTIAL_SHARD.exec(text);
+  const count = Number((single ?? partial)?.[2]);
+  const indices = single ? [Number(single[1])] : (partial?.[1]!.split(',').map(Number) ?? []);
+  const valid = indices.length > 0 && indices.every((index) => index >= 1 && index <= count);
+  return valid && new Set(indices).size === indices.length ? { indices, count } : undefined;
 }
 
 export type StatusCounts = Partial<Record<Status, number>>;
