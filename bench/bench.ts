@@ -197,11 +197,20 @@ async function fuzzThroughput(options: BenchOptions): Promise<{ line: string; fi
   if (options.noFuzz) return { line: '', figures: {} };
   if (!options.json) process.stderr.write('timing fuzz throughput (reference + tfjs-node + onnxruntime)...\n');
   const result = await measureFuzzThroughput({ cases: 1000, warmup: 100, space: { maxElements: 10_000 } });
-  const perCase = Object.entries(result.perCaseMs)
-    .map(([part, ms]) => `${part} ${typeof ms === 'number' ? ms.toFixed(2) : JSON.stringify(ms)}`)
+  const latency = Object.entries(result.latencyMs)
+    .map(([part, ms]) =>
+      typeof ms === 'number'
+        ? `${part} ${ms.toFixed(2)}`
+        : Object.entries(ms)
+            .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+            .join(', '),
+    )
     .join(', ');
   return {
-    line: `fuzz throughput: ${result.fuzz_cases_per_second.toFixed(1)} cases/s over ${result.cases} cases (${result.variantsPerCase.toFixed(2)} variants per case; ms per case: ${perCase})`,
+    line:
+      `fuzz throughput: ${result.fuzz_cases_per_second.toFixed(1)} cases/s over ${result.cases} cases ` +
+      `(${result.variantsPerCase.toFixed(2)} variants per case, ${result.wallMsPerCase.toFixed(2)} ms wall per case, ` +
+      `${result.inFlight.toFixed(1)} cases in flight; ms of one case's latency: ${latency})`,
     figures: { fuzz_cases_per_second: round(result.fuzz_cases_per_second) },
   };
 }

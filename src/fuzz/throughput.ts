@@ -33,12 +33,16 @@ export interface ThroughputResult {
   readonly cases: number;
   readonly seconds: number;
   readonly variantsPerCase: number;
-  /** Mean milliseconds per case, by part (parts overlap: the runners work during `reference`). */
-  readonly perCaseMs: {
+  /**
+   * Wall-clock milliseconds per case (1000 / cases per second). Cases overlap (`inFlight` of them
+   * on average), so a case's latency is longer than this.
+   */
+  readonly wallMsPerCase: number;
+  /** Mean cases being evaluated at once: summed case latency / wall time. */
+  readonly inFlight: number;
+  /** Mean milliseconds of one case's evaluation, by part (the runners work during `reference`). */
+  readonly latencyMs: {
     readonly total: number;
-    /** Generation by fast-check and the loop's bookkeeping (total minus evaluation). */
-    readonly generation: number;
-    readonly evaluation: number;
     readonly prepare: number;
     readonly reference: number;
     /** Waiting for the runner processes once the reference is done. */
@@ -101,16 +105,16 @@ export async function measureFuzzThroughput(options: ThroughputOptions = {}): Pr
     });
     const seconds = (performance.now() - started) / 1000;
     const per = (total: number): number => total / Math.max(evaluated, 1);
-    const totalPerCase = (result.fuzzMs || seconds * 1000) / Math.max(result.runs, 1);
+    const wallMs = result.fuzzMs || seconds * 1000;
     return {
       fuzz_cases_per_second: result.casesPerSecond,
       cases: result.runs,
       seconds,
       variantsPerCase: result.variantsRun / Math.max(result.runs, 1),
-      perCaseMs: {
-        total: totalPerCase,
-        generation: totalPerCase - per(sums.evaluation),
-        evaluation: per(sums.evaluation),
+      wallMsPerCase: wallMs / Math.max(result.runs, 1),
+      inFlight: sums.evaluation / Math.max(wallMs, 1e-9),
+      latencyMs: {
+        total: per(sums.evaluation),
         prepare: per(sums.prepare),
         reference: per(sums.reference),
         waitForRunners: per(sums.wait),
