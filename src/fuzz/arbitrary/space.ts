@@ -1,0 +1,53 @@
+/** The search space of the fuzzer: conventions, ranks, the element budget and per-axis caps. */
+import type { Rank } from '../../geometry/types.js';
+
+export type ConventionName = 'tf' | 'onnx' | 'torch';
+/** Shrinking goes towards the first: PyTorch's symmetric padding is the plainest crop. */
+export const CONVENTION_NAMES: readonly ConventionName[] = ['torch', 'tf', 'onnx'];
+export const RANKS: readonly Rank[] = [1, 2, 3];
+
+export interface FuzzSpace {
+  /** Conventions the cases are written in (default all). */
+  readonly conventions: readonly ConventionName[];
+  /** Spatial ranks (default 1, 2, 3). */
+  readonly dims: readonly Rank[];
+  /** Largest input, weight and output tensor, in elements (default 10^4). */
+  readonly maxElements: number;
+}
+
+export const DEFAULT_FUZZ_MAX_ELEMENTS = 10_000;
+
+export const DEFAULT_SPACE: FuzzSpace = {
+  conventions: CONVENTION_NAMES,
+  dims: RANKS,
+  maxElements: DEFAULT_FUZZ_MAX_ELEMENTS,
+};
+
+/** Per-axis parameter caps (they keep cases small and varied; the element budget caps the rest). */
+export const LIMITS = {
+  stride: 4,
+  dilation: 3,
+  kernel: 5,
+  input: 12,
+  /** Largest output length of one axis, whatever the budget. */
+  axis: 64,
+  group: 3,
+  channelsPerGroup: 4,
+  batch: 3,
+} as const;
+
+/**
+ * The largest output length per axis for a rank: A with A^rank <= maxElements (capped). Every
+ * convention keeps each axis's output (and input, and kernel) at most A long, so the spatial part
+ * of every tensor fits the budget; the channel counts then take what is left.
+ */
+export function axisBudget(rank: Rank, maxElements: number): number {
+  let size = 1;
+  while (size < LIMITS.axis && (size + 1) ** rank <= maxElements) size++;
+  return size;
+}
+
+/** Ranks a budget admits: an axis needs room for an output of 2 (full + one past it). */
+export function feasibleRanks(space: FuzzSpace): Rank[] {
+  return [...space.dims].sort((a, b) => a - b).filter((rank) => axisBudget(rank, space.maxElements) >= 2);
+}
