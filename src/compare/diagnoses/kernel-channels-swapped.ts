@@ -1,0 +1,26 @@
+/** (c) Kernel in/out channel axes swapped: [C, M/group, k...] read as [M/group, C, k...]. */
+import { swapKernelChannels } from '../transform.js';
+import { hypothesisStep, referenceCandidate } from './fit.js';
+import type { DiagnosisInput, Hypothesis } from './types.js';
+
+function kernelChannelsSwapped({ geometry, tensors }: DiagnosisInput): Hypothesis[] {
+  // Only a square per-group block can be misread this way without a shape error.
+  if (geometry.inChannelsPerGroup !== geometry.outChannelsPerGroup || geometry.inChannelsPerGroup <= 1) return [];
+  return [
+    {
+      kind: 'kernel-channels-swapped',
+      label: 'kernel channel axes swapped',
+      candidate: () =>
+        referenceCandidate(geometry, { ...tensors, weight: swapKernelChannels(tensors.weight, geometry) }),
+      detail:
+        "matches with the kernel's input and output channel axes swapped: the weight was read as [M/group, C, k...] " +
+        '(the forward-convolution / TF [k..., out, in] order) instead of [C, M/group, k...]',
+    },
+  ];
+}
+
+export const kernelChannelsSwappedStep = hypothesisStep(
+  'kernel-channels-swapped',
+  ['kernel-channels-swapped'],
+  kernelChannelsSwapped,
+);
