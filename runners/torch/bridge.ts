@@ -9,6 +9,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { TorchAttributes } from './call.js';
 import { choosePython, installHint, type PythonChoice } from './python.js';
 
 const BRIDGE_PATH = fileURLToPath(new URL('./bridge.py', import.meta.url));
@@ -24,17 +25,12 @@ export interface BridgeVersions {
 }
 
 /** One conv_transpose call: the module arguments and the tensors (channels-first). */
-export interface BridgeRequest {
+export interface BridgeRequest extends TorchAttributes {
   readonly form: 'functional' | 'module';
   readonly rank: 1 | 2 | 3;
+  /** Input and weight shapes (channels-first). */
   readonly input: readonly number[];
   readonly weight: readonly number[];
-  readonly stride: readonly number[];
-  readonly padding: readonly number[];
-  readonly output_padding: readonly number[];
-  readonly groups: number;
-  readonly dilation: readonly number[];
-  readonly output_size?: readonly number[];
   readonly tensors: {
     readonly input: Float32Array;
     readonly weight: Float32Array;
