@@ -1,0 +1,58 @@
+/** The report's header: versions, selection and status counts. */
+import type { RunReport } from '../../run/report.js';
+import { countStatuses } from '../../run/report.js';
+import { FAILING, STATUSES } from '../../run/status.js';
+import { duration, statusBadge } from './common.js';
+import { escapeHtml as e } from './escape.js';
+
+export function headerHtml(report: RunReport): string {
+  const counts = countStatuses(report);
+  const variants = report.cases.flatMap((entry) => entry.variants);
+  const failing = variants.filter((variant) => FAILING.has(variant.status));
+  const failingCases = report.cases.filter((entry) =>
+    entry.variants.some((variant) => FAILING.has(variant.status)),
+  ).length;
+  const banner =
+    report.cases.length === 0
+      ? '<div class="banner none">No cases were run.</div>'
+      : failing.length > 0
+        ? `<div class="banner fail">${failing.length} failing variant${failing.length === 1 ? '' : 's'} in ${failingCases} of ${report.cases.length} case${report.cases.length === 1 ? '' : 's'}</div>`
+        : `<div class="banner pass">All ${variants.length} variants of ${report.cases.length} case${report.cases.length === 1 ? '' : 's'} pass or are known divergences</div>`;
+  const selection = report.selection;
+  const run = [
+    ['tool', `${report.tool.name} ${report.tool.version}`],
+    ['node', report.environment.node],
+    ['platform', report.environment.platform],
+    ['started', report.startedAt],
+    ['duration', duration(report.durationMs)],
+    ['filter', selection.filter.length ? selection.filter.join(', ') : '(all cases)'],
+    ['shard', selection.shard ?? 'none'],
+    ['runners', selection.runners.join(', ') || '(none)'],
+  ];
+  const runners = Object.entries(report.environment.runners);
+  const files = report.files
+    .map(
+      (file) =>
+        `<tr><th>${e(file.fileId)}</th><td><code>${e(file.path)}</code>${file.description ? ` — ${e(file.description.trim())}` : ''}</td></tr>`,
+    )
+    .join('');
+  const countBadges = STATUSES.filter((status) => (counts[status] ?? 0) > 0)
+    .map((status) => statusBadge(status, `${status} ${counts[status]}`))
+    .join('');
+  return [
+    '<header>',
+    '<h1>tconv conformance report</h1>',
+    banner,
+    `<div class="counts">${countBadges}</div>`,
+    '<div class="meta">',
+    `<table class="kv"><tbody>${run.map(([label, value]) => `<tr><th>${e(label)}</th><td>${e(value)}</td></tr>`).join('')}</tbody></table>`,
+    runners.length
+      ? `<table class="kv"><caption class="note">runner versions</caption><tbody>${runners.map(([name, version]) => `<tr><th>${e(name)}</th><td>${e(version)}</td></tr>`).join('')}</tbody></table>`
+      : '',
+    '</div>',
+    files
+      ? `<details><summary>Case files (${report.files.length})</summary><table class="kv"><tbody>${files}</tbody></table></details>`
+      : '',
+    '</header>',
+  ].join('\n');
+}
