@@ -383,7 +383,7 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
     failingTwo: '', // SUITE + WRONG_EXPECT --shard 2/2
   };
   /** Hand-edited copies of shard 2/3 (what a report of another version or machine would say). */
-  const edited = { schema: '', tool: '', framework: '', node: '', notReport: '' };
+  const edited = { schema: '', tool: '', revision: '', framework: '', node: '', notReport: '' };
   const merges = new Map<string, { result: CliResult; report?: RunReport; json: string }>();
 
   /** `tconv merge INPUTS... --json F` (F kept only when merge wrote it). */
@@ -429,6 +429,10 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
     const [one, two, three] = shardPaths;
     edited.schema = editCopy(two, 'other-version.json', (r) => ({ ...r, schemaVersion: REPORT_SCHEMA_VERSION + 1 }));
     edited.tool = editCopy(two, 'other-tool.json', (r) => ({ ...r, tool: { ...r.tool, version: '0.0.9' } }));
+    edited.revision = editCopy(two, 'stale-shard.json', (r) => ({
+      ...r,
+      tool: { ...r.tool, revision: 'f'.repeat(40) },
+    }));
     edited.framework = editCopy(two, 'other-ort.json', (r) => ({
       ...r,
       environment: { ...r.environment, runners: { ...r.environment.runners, onnxruntime: 'onnxruntime-node 0.0.1' } },
@@ -451,6 +455,7 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
       'other-version': [edited.schema, one, three],
       'not-report': [one, edited.notReport, three],
       'other-tool': [one, edited.tool, three],
+      'stale-shard': [one, edited.revision, three],
       'other-runners': [one, other.referenceOnly, three],
       'other-filter': [one, other.filtered, three],
       'other-framework': [one, edited.framework, three],
@@ -607,6 +612,14 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
     );
   });
 
+  it('a shard of the same version from another commit (tool.revision): exit 2 naming both', () => {
+    expect(shards[0]!.tool.revision).toMatch(/^[0-9a-f]{40}(-dirty)?$/);
+    const revision = JSON.stringify(shards[0]!.tool.revision);
+    expect(refused('stale-shard')).toContain(
+      `  - different tool.revision: ${revision} in ${shardPaths[0]}, "${'f'.repeat(40)}" in ${edited.revision}\n`,
+    );
+  });
+
   it('other runners (a real --runners reference shard): exit 2 naming the runner lists and versions', () => {
     const stderr = refused('other-runners');
     expect(stderr).toContain(
@@ -681,7 +694,12 @@ describe('JSON report (--json F)', () => {
   it('carries the schema version, tool, Node and framework versions and the selection', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(first.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
-    expect(first.tool).toEqual({ name: 'tconv', version: pkg.version });
+    // The checkout's commit, so merge can refuse a stale shard of the same version.
+    expect(first.tool).toEqual({
+      name: 'tconv',
+      version: pkg.version,
+      revision: expect.stringMatching(/^[0-9a-f]{40}(-dirty)?$/) as unknown as string,
+    });
     expect(first.environment.node).toBe(process.version);
     expect(first.environment.platform).toBe(`${process.platform}-${process.arch}`);
     expect(Object.keys(first.environment.runners)).toEqual(['reference', 'onnxruntime']);

@@ -3,7 +3,9 @@
  * variant judged against the reference, known divergences applied. Returns the RunReport that
  * all reporters render.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { LoadedCase, LoadedFile } from '../case/load.js';
 import { toleranceFromSpec, describeTolerance, type Tolerance } from '../compare/tolerance.js';
 import type { RunnerAgreement } from '../compare/index.js';
@@ -37,6 +39,29 @@ export interface ConformanceOptions {
 export function toolVersion(): string {
   const url = new URL('../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+function toolIdentity(): RunReport['tool'] {
+  const revision = toolRevision();
+  return { name: 'tconv', version: toolVersion(), ...(revision ? { revision } : {}) };
+}
+
+/**
+ * The git commit of the tconv checkout ("<sha>" or "<sha>-dirty"), or null outside a git
+ * checkout. Shards of one CI run share it, so `merge` can tell a stale shard of the same
+ * version from a current one.
+ */
+export function toolRevision(): string | null {
+  try {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const args = ['-C', root, 'describe', '--always', '--dirty', '--abbrev=40', '--exclude=*'];
+    return (
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim() ||
+      null
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The reference row: the baseline itself, checked against the case's documented `expect`. */
@@ -168,7 +193,7 @@ export async function runConformance(
   }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'tconv', version: toolVersion() },
+    tool: toolIdentity(),
     environment: {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,

@@ -30,12 +30,14 @@ function disagreement(field: string, read: (report: RunReport) => unknown, input
  * shard file left from an earlier pipeline) or a mixed matrix, and judging, tolerances and known
  * divergences can change between versions, so the union would not be any run's result. Runner
  * (framework) versions decide the outputs; the runners and the filter decide which variants and
- * cases a shard holds (the filter as a set: its order does not change the selection).
+ * cases a shard holds (the filter as a set: its order does not change the selection). The
+ * revision (git commit of the checkout) catches a stale shard of the same version.
  */
 function consistencyProblems(inputs: readonly MergeInput[]): string[] {
   const runnerNames = [...new Set(inputs.flatMap((input) => Object.keys(input.report.environment.runners)))];
   const fields: [string, (report: RunReport) => unknown][] = [
     ['tool.version', (report) => report.tool.version],
+    ['tool.revision', (report) => report.tool.revision],
     ['selection.runners', (report) => report.selection.runners],
     ['selection.filter', (report) => [...new Set(report.selection.filter)].sort()],
     ...runnerNames.map((name): [string, (report: RunReport) => unknown] => [

@@ -53,7 +53,8 @@ export const MAX_EMBEDDED_ELEMENTS = 1 << 16;
 
 export interface RunReport {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  readonly tool: { readonly name: 'tconv'; readonly version: string };
+  /** `revision`: the git commit of the tconv checkout (`<sha>[-dirty]`), absent outside git. */
+  readonly tool: { readonly name: 'tconv'; readonly version: string; readonly revision?: string };
   readonly environment: {
     readonly node: string;
     readonly platform: string;

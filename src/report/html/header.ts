@@ -5,6 +5,13 @@ import { FAILING, STATUSES } from '../../run/status.js';
 import { duration, statusBadge } from './common.js';
 import { escapeHtml as e } from './escape.js';
 
+/** "tconv 0.1.0 (a919425611d6, modified)": the version and, from git, the commit it ran. */
+function toolText(tool: RunReport['tool']): string {
+  if (!tool.revision) return `${tool.name} ${tool.version}`;
+  const modified = tool.revision.endsWith('-dirty') ? ', modified' : '';
+  return `${tool.name} ${tool.version} (${tool.revision.slice(0, 12)}${modified})`;
+}
+
 export function headerHtml(report: RunReport): string {
   const counts = countStatuses(report);
   const variants = report.cases.flatMap((entry) => entry.variants);
@@ -20,7 +27,7 @@ export function headerHtml(report: RunReport): string {
         : `<div class="banner pass">All ${variants.length} variants of ${report.cases.length} case${report.cases.length === 1 ? '' : 's'} pass or are known divergences</div>`;
   const selection = report.selection;
   const run = [
-    ['tool', `${report.tool.name} ${report.tool.version}`],
+    ['tool', toolText(report.tool)],
     ['node', report.environment.node],
     ['platform', report.environment.platform],
     ['started', report.startedAt],
