@@ -34,6 +34,9 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   ],
   'duplicate-key.yaml': ['7:5: invalid YAML: Map keys must be unique'],
   'duplicate-name.yaml': ["9:11: cases[2].name: duplicate case name 'same' (also cases[0])"],
+  'float32-range.yaml': [
+    '7:46: cases[0].data.weight[1]: expected a number from -3.4028234663852886e+38 to 3.4028234663852886e+38, found the number -1e+39',
+  ],
   'group-not-divide.yaml': ['7:12: cases[0].group: group 3 does not divide the input channels C = 4'],
   'layout-rank.yaml': [
     '5:13: cases[0].layout: layout NHWC is for rank 2, but the kernel has rank 1 (use NCW or NWC)',

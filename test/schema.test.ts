@@ -35,6 +35,7 @@ const KEYWORDS = new Set([
   'enum',
   'pattern',
   'minimum',
+  'maximum',
   'items',
   'minItems',
   'maxItems',
@@ -82,6 +83,8 @@ function jsonSchemaErrors(schema: JsonSchema, value: unknown, path = '$'): strin
     errors.push(`${path}: pattern`);
   if (typeof schema['minimum'] === 'number' && (value as number) < schema['minimum'])
     errors.push(`${path}: below minimum`);
+  if (typeof schema['maximum'] === 'number' && (value as number) > schema['maximum'])
+    errors.push(`${path}: above maximum`);
   if (Array.isArray(value)) {
     if (typeof schema['minItems'] === 'number' && value.length < schema['minItems'])
       errors.push(`${path}: too few items`);

@@ -27,7 +27,9 @@ export const EXPECTED_STATUSES = ['mismatch', 'error', 'crash', 'timeout', 'unsu
 
 const positiveInt: Schema = { kind: 'integer', minimum: 1 };
 const nonNegativeInt: Schema = { kind: 'integer', minimum: 0 };
-const finiteNumber: Schema = { kind: 'number' };
+/** The largest finite float32; data beyond it would silently become Infinity when rounded. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+const float32Number: Schema = { kind: 'number', minimum: -FLOAT32_MAX, maximum: FLOAT32_MAX };
 
 const intOrList = (item: Schema, description: string): Schema => ({
   kind: 'oneOf',
@@ -75,7 +77,7 @@ const paddingSchema: Schema = {
 
 const flatNumbers = (description: string): Schema => ({
   kind: 'array',
-  items: finiteNumber,
+  items: float32Number,
   description,
 });
 

@@ -13,7 +13,7 @@ interface Described {
 export type Schema =
   | ({ readonly kind: 'string'; readonly pattern?: string; readonly enum?: readonly string[] } & Described)
   | ({ readonly kind: 'integer'; readonly minimum?: number } & Described)
-  | ({ readonly kind: 'number'; readonly minimum?: number } & Described)
+  | ({ readonly kind: 'number'; readonly minimum?: number; readonly maximum?: number } & Described)
   | ({ readonly kind: 'boolean' } & Described)
   | ({
       readonly kind: 'array';
@@ -56,6 +56,9 @@ export function expectedPhrase(schema: Schema): string {
     case 'integer':
       return schema.minimum === undefined ? 'an integer' : `an integer >= ${schema.minimum}`;
     case 'number':
+      if (schema.minimum !== undefined && schema.maximum !== undefined) {
+        return `a number from ${schema.minimum} to ${schema.maximum}`;
+      }
       return schema.minimum === undefined ? 'a finite number' : `a number >= ${schema.minimum}`;
     case 'boolean':
       return 'true or false';
@@ -149,6 +152,7 @@ export function validate(schema: Schema, value: unknown, path: FieldPath = []): 
     case 'number':
       if (kind !== 'number' && kind !== 'integer') return mismatch();
       if (!Number.isFinite(value as number)) return mismatch();
+      if (schema.maximum !== undefined && (value as number) > schema.maximum) return mismatch();
       return schema.minimum !== undefined && (value as number) < schema.minimum ? mismatch() : [];
     case 'boolean':
       return kind === 'boolean' ? [] : mismatch();
@@ -238,6 +242,7 @@ export function toJsonSchema(schema: Schema): JsonSchema {
       return described({
         type: schema.kind,
         ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}),
+        ...(schema.kind === 'number' && schema.maximum !== undefined ? { maximum: schema.maximum } : {}),
       });
     case 'boolean':
       return described({ type: 'boolean' });
