@@ -459,6 +459,7 @@ describe('tconv fuzz usage errors exit 2 without a stack trace', () => {
     ['--dims', '4'],
     ['--max-elements', '1', '--dims', '1'],
     ['--time', 'soon'],
+    ['--time', '0s'],
     ['--runners', 'no-such-runner'],
     ['extra-argument'],
   ]) {

@@ -82,12 +82,18 @@ export const DEFAULT_SAVE_DIR = 'cases/regressions';
 export const DEFAULT_FUZZ_RUNNERS = ['tfjs-node', 'onnxruntime'] as const;
 
 /** '90', '90s', '1500ms', '10m', '1h' -> milliseconds (a bare number is seconds). */
-export function parseDuration(name: string, text: string): number {
+export function parseDuration(name: string, text: string, allowZero = false): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match)
-    throw new UserError(`--${name} expects a duration such as 60s, 10m or 1h, got '${text}'`, EXIT.invalidInput);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's']!;
-  return Math.round(Number(match[1]) * unit);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match?.[2] ?? 's']!;
+  const ms = match ? Math.round(Number(match[1]) * unit) : 0;
+  // A zero --time would be a green run that tested nothing; --shrink-time 0 turns shrinking off.
+  if (!match || ms < 0 || (ms === 0 && !allowZero)) {
+    throw new UserError(
+      `--${name} expects a positive duration such as 60s, 10m or 1h, got '${text}'`,
+      EXIT.invalidInput,
+    );
+  }
+  return ms;
 }
 
 function parseSeed(text: string): number {
@@ -189,7 +195,9 @@ function parseFuzzArguments(argv: readonly string[]): ParsedFuzz {
       expectations: text('expectations') ?? null,
       timeoutMs: integerOption('timeout', text('timeout'), DEFAULT_FUZZ_TIMEOUT_MS),
       shrinkTimeMs:
-        text('shrink-time') === undefined ? DEFAULT_SHRINK_TIME_MS : parseDuration('shrink-time', text('shrink-time')!),
+        text('shrink-time') === undefined
+          ? DEFAULT_SHRINK_TIME_MS
+          : parseDuration('shrink-time', text('shrink-time')!, true),
       maxFindings: integerOption('max-findings', text('max-findings'), DEFAULT_MAX_FINDINGS),
       recycleEvery: integerOption('recycle-every', text('recycle-every'), DEFAULT_RECYCLE_EVERY, 0),
     },
