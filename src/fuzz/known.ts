@@ -14,6 +14,7 @@ import type { RunnerName } from '../case/schema.js';
 import { onnxSpellings, type OnnxAttributes } from '../geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import { finalStatus, type Verdict } from '../run/status.js';
+import { backendKernel, kernelDiverges, tfjsAxes, tfjsDiverges } from './known/tfjs.js';
 
 export interface KnownDivergence {
   /** Short stable name, for counting and reports. */
@@ -113,44 +114,97 @@ const outputPaddingGeStride = (runner: OrtRunner, variant: string): KnownDiverge
 
 type TfjsRunner = 'tfjs-cpu' | 'tfjs-wasm';
 const TFJS_RUNNERS: readonly TfjsRunner[] = ['tfjs-cpu', 'tfjs-wasm'];
+const backendOf = (runner: TfjsRunner): 'cpu' | 'wasm' => (runner === 'tfjs-cpu' ? 'cpu' : 'wasm');
 
-/** tfjs conv_util: a numeric pad's width is computed from the kernel and stride HEIGHT. */
+/**
+ * tfjs conv_util: a numeric pad's width is computed from the kernel and stride HEIGHT.
+ *
+ * getPadAndOutInfo passes computeOutputShape2D only (filterHeight, strideHeight), so for
+ * tf.conv2dTranspose(x, w, [N, o_h, o_w, M], [s_h, s_w], p) tfjs reads
+ * outWidth = trunc((o_w + 2p - k_h) / s_h + 1) columns of x instead of
+ * trunc((o_w + 2p - k_w) / s_w + 1) = i_w (the planner only spells a numeric pad whose correct
+ * read is i_w; the height is computed right). Both backends' kernels (CPU, and wasm's 2-D kernel,
+ * which has the CPU's bounds) then drop x's columns from outWidth on (outWidth < i_w) or read
+ * columns past x, i.e. the next row's or none (outWidth > i_w). The output changes exactly when
+ * outWidth != i_w AND such a column carries a real (non-inserted-zero) tap to a kept output
+ * column: known/tfjs.ts computes outWidth as tfjs does and compares the kernel's terms with the
+ * geometry's. (k_h == k_w and s_h == s_w gives outWidth = i_w; so do many rectangular kernels.)
+ */
 const tfjsNumericPadRectangular = (runner: TfjsRunner): KnownDivergence => ({
   id: 'tfjs-numeric-pad-uses-height',
   runner,
   variant: 'numeric-pad',
   status: 'mismatch',
-  when: (geometry) => {
-    const [height, width] = geometry.axes.slice(-2);
-    return !!height && !!width && (height.kernelSize !== width.kernelSize || height.stride !== width.stride);
-  },
+  when: (geometry) => tfjsDiverges(geometry, 'numeric-pad', backendOf(runner)),
   reason:
-    "tfjs conv_util getPadAndOutInfo computes a numeric pad's output width with the kernel height and stride height; recorded in cases/torch/padding.yaml (output-size-rect-max-bias, output-size-mixed).",
+    "tfjs conv_util getPadAndOutInfo computes a numeric pad's output width with the kernel height and stride height (outWidth = trunc((o_w + 2p - k_h) / s_h + 1)); when that is not the input width, the kernel drops or over-reads input columns, and the output differs when such a column reaches a kept output column. Recorded in cases/torch/padding.yaml (output-size-rect-max-bias, output-size-mixed).",
   link: 'https://github.com/tensorflow/tfjs/issues/649',
 });
 
-/** tfjs conv_util get3DPadAndOutInfo: SAME padding without max(0, ...) when the output passes full. */
+/**
+ * tfjs conv_util get3DPadAndOutInfo: SAME padding without max(0, ...) when the output passes full.
+ *
+ * For 'same' it computes padAlong = (ceil(o/s) - 1) * s + k - o = full - o per axis (the planner
+ * only spells 'same' when ceil(o/s) = i) and front/top/left = floor(padAlong / 2), where TF (and
+ * tfjs's 2-D getPadAndOutInfo) take max(0, padAlong): so the pad is wrong exactly when o > full on
+ * some axis, where it is floor((full - o) / 2) <= -1 instead of 0 and the output is full shifted
+ * towards the end. The shift shows: output[0] should hold full[0], which has the term x[0] * w[0]
+ * (tap 0 is never an inserted zero), and gets full[pad] = 0; unless every element is bias only on
+ * both sides anyway, because on another axis the output window holds only inserted dilation zeros
+ * (e.g. k 2, d 3, i 1, begin 1, o 2: taps 1 and 2). The predicate is that exactly: tfjs's pad
+ * differs from the begin crop (o > full on some axis) and the exact kernel (tfjs-cpu's bounds) with
+ * tfjs's pads differs from the geometry (known/tfjs.ts). A tfjs-cpu run that passes anyway has data
+ * zeros (the integer distribution's small tensors), which a geometry predicate cannot see. On
+ * tfjs-wasm the kernel's own bounds bug (below) comes on top, so there it also requires the wasm
+ * kernel, given tfjs's pads, to differ.
+ */
 const tfjs3dSamePastFull = (runner: TfjsRunner): KnownDivergence => ({
   id: 'tfjs-3d-same-negative-pad',
   runner,
   variant: 'same',
   status: 'mismatch',
-  when: (geometry) => geometry.rank === 3 && geometry.axes.some((axis) => axis.outputSize > axis.fullSize),
+  when: (geometry) => {
+    if (geometry.rank !== 3) return false;
+    const call = tfjsAxes(geometry, 'same');
+    if (!call || call.axes.every((axis) => axis.pad === axis.beginCrop)) return false;
+    return (
+      kernelDiverges(call.axes, backendKernel('cpu', call.op)) &&
+      (runner === 'tfjs-cpu' || tfjsDiverges(geometry, 'same', 'wasm'))
+    );
+  },
   reason:
-    "tfjs's 3-D SAME padding lacks TF's max(0, ...), so an output past the full size shifts by one; recorded in cases/tf/same.yaml (3d-stride-gt-kernel-past-full).",
+    "tfjs's 3-D SAME padding (get3DPadAndOutInfo) lacks TF's max(0, ...): when the output passes the full size the begin pad is floor((full - o) / 2) < 0 instead of 0, and the output shifts by that much; recorded in cases/tf/same.yaml (3d-stride-gt-kernel-past-full).",
   link: 'https://github.com/tensorflow/tfjs/blob/tfjs-v4.22.0/tfjs-core/src/ops/conv_util.ts',
 });
 
-/** tfjs-backend-wasm's conv3dTranspose kernel has wrong loop bounds. */
-const tfjsWasmConv3d: KnownDivergence = {
+/**
+ * tfjs-backend-wasm's conv3dTranspose kernel has wrong loop bounds (conv3d_impl.h,
+ * NDHWCConv3DBackpropInputV2Impl). With corner = q - (k - 1 - pad) for output position q and C's
+ * truncating division, it sums x rows y in [max(0, DivCeil(corner, s)), hi) where
+ * hi = min(i, DivFloor(k, s)) along depth and min(i, DivFloor(k + corner, s)) along height and
+ * width; the right range is [max(0, ceil(corner / s)), min(i, ceil((k + corner) / s))). So a
+ * position can be wrong where corner is in (-s, 0) (DivCeil gives 1: input 0 is lost), where
+ * k + corner is not a multiple of s (rows/columns: the last input is lost), and along depth
+ * wherever DivFloor(k, s) is not the right bound (inputs lost, or taps past the filter read from
+ * the memory before it); a lost term may also be one of the zeros tconv inserts for dilation
+ * (then nothing changes). The output differs when a wrong position meets, on the other axes,
+ * positions with terms (an element with an empty factor on both sides stays bias only).
+ * known/tfjs.ts builds the call as the runner plans it (crop, dilation zeros), takes the pads
+ * conv_util gives (for 'same' past full the wrong ones above), and compares the kernel's terms
+ * with the geometry's per output position. The one thing it cannot know is the heap: a tap read
+ * from before the filter counts as a difference, and it is, except when that memory holds zeros
+ * (e.g. golden/keras/keras-3d-17-same, which passes): the few "held but passed" left.
+ */
+const tfjsWasmConv3d = (variant: 'same' | 'valid' | 'valid+crop'): KnownDivergence => ({
   id: 'tfjs-wasm-conv3d-bounds',
   runner: 'tfjs-wasm',
+  variant,
   status: 'mismatch',
-  when: (geometry) => geometry.rank === 3,
+  when: (geometry) => geometry.rank === 3 && tfjsDiverges(geometry, variant, 'wasm'),
   reason:
-    "tfjs-backend-wasm 4.22's conv3dTranspose kernel (conv3d_impl.h) has wrong depth/row/column loop bounds; recorded on every bundled 3-D case.",
+    "tfjs-backend-wasm 4.22's conv3dTranspose kernel (conv3d_impl.h) has wrong depth/row/column loop bounds: the depth bound DivFloor(k, s) lacks the corner offset, rows/columns stop at DivFloor(k + corner, s) (the last tap is dropped when there is a remainder), and DivCeil gives 1 for corners in (-s, 0); recorded on the bundled 3-D cases.",
   link: 'https://github.com/tensorflow/tfjs/blob/tfjs-v4.22.0/tfjs-backend-wasm/src/cc/conv3d_impl.h',
-};
+});
 
 /**
  * The divergences recorded for the bundled runners: ONNX Runtime 1.30 (cases/**, native) and its
@@ -160,7 +214,7 @@ const tfjsWasmConv3d: KnownDivergence = {
  */
 export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
   ...TFJS_RUNNERS.flatMap((runner) => [tfjsNumericPadRectangular(runner), tfjs3dSamePastFull(runner)]),
-  tfjsWasmConv3d,
+  ...(['same', 'valid', 'valid+crop'] as const).map(tfjsWasmConv3d),
   ...ORT_RUNNERS.flatMap((runner) => [
     autoPadShort(runner, 'auto_pad=SAME_UPPER'),
     autoPadShort(runner, 'auto_pad=SAME_LOWER'),
