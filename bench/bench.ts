@@ -12,12 +12,15 @@ import type { ReferenceResult } from '../src/reference/index.js';
 import {
   BASELINE_KEY,
   BENCH_IMPLEMENTATIONS,
+  PEER_KEYS,
+  REFERENCE_KEYS,
   type BenchImplementation,
   type BenchOutput,
   type PreparedRun,
 } from './implementations.js';
 import { benchLayers, type BenchLayer } from './layers.js';
 import { measureFuzzThroughput } from '../src/fuzz/throughput.js';
+import { measurePeak, type MachinePeak } from './peak.js';
 
 interface BenchOptions {
   readonly json: boolean;
@@ -70,7 +73,8 @@ function selectedImplementations(options: BenchOptions): readonly BenchImplement
 async function timeOnce(prepared: PreparedRun): Promise<{ ms: number; output: BenchOutput }> {
   const start = performance.now();
   const output = await prepared.run();
-  return { ms: performance.now() - start, output };
+  const wall = performance.now() - start;
+  return { ms: prepared.selfTimedMs?.() ?? wall, output };
 }
 
 function compareToReference(
@@ -124,36 +128,44 @@ function gflops(measurement: Measurement): number {
   return measurement.layer.flops / (measurement.medianMs * 1e6);
 }
 
-/** How many times faster than the baseline on the same layer (null without a baseline). */
-function ratioToBaseline(measurement: Measurement, all: readonly Measurement[]): number | null {
-  const baseline = all.find((other) => other.layer === measurement.layer && other.implementation.key === BASELINE_KEY);
-  return baseline === undefined ? null : baseline.medianMs / measurement.medianMs;
+/** How many times faster than `peerKey` on the same layer (null when the peer did not run). */
+function ratioTo(measurement: Measurement, all: readonly Measurement[], peerKey: string): number | null {
+  const peer = all.find((other) => other.layer === measurement.layer && other.implementation.key === peerKey);
+  return peer === undefined ? null : peer.medianMs / measurement.medianMs;
 }
 
-function formatTable(all: readonly Measurement[]): string {
+function ratioToBaseline(measurement: Measurement, all: readonly Measurement[]): number | null {
+  return ratioTo(measurement, all, BASELINE_KEY);
+}
+
+function formatTable(all: readonly Measurement[], peak: MachinePeak): string {
   const header = [
     'layer',
     'implementation',
     'median ms',
     'min ms',
     'GFLOP/s',
+    '% f64 peak',
+    '% wasm peak',
     `x ${BASELINE_KEY}`,
+    ...PEER_KEYS.map((key) => `x ${key}`),
     'max |diff|',
     'f32 bound',
   ];
-  const rows = all.map((m) => {
-    const ratio = ratioToBaseline(m, all);
-    return [
-      m.layer.title,
-      m.implementation.name,
-      m.medianMs.toFixed(2),
-      m.minMs.toFixed(2),
-      gflops(m).toFixed(2),
-      ratio === null ? '-' : ratio.toFixed(2),
-      m.maxAbsDiff.toExponential(2),
-      m.boundViolations === 0 ? 'ok' : `${m.boundViolations} over`,
-    ];
-  });
+  const times = (ratio: number | null): string => (ratio === null ? '-' : ratio.toFixed(2));
+  const rows = all.map((m) => [
+    m.layer.title,
+    m.implementation.name,
+    m.medianMs.toFixed(2),
+    m.minMs.toFixed(2),
+    gflops(m).toFixed(2),
+    ((100 * gflops(m)) / peak.machineGflops).toFixed(1),
+    ((100 * gflops(m)) / peak.wasmGflops).toFixed(1),
+    times(ratioToBaseline(m, all)),
+    ...PEER_KEYS.map((key) => times(ratioTo(m, all, key))),
+    m.maxAbsDiff.toExponential(2),
+    m.boundViolations === 0 ? 'ok' : `${m.boundViolations} over`,
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]): string =>
     cells
@@ -172,18 +184,34 @@ function machineConditions(options: BenchOptions): { line: string; figures: Reco
   };
 }
 
-function formatJson(all: readonly Measurement[], conditions: { figures: Record<string, number> }): string {
+function formatJson(
+  all: readonly Measurement[],
+  conditions: { figures: Record<string, number> },
+  peak: MachinePeak,
+): string {
   const ratios: Record<string, number> = {};
-  const figures: Record<string, number> = { ...conditions.figures };
+  const figures: Record<string, number> = {
+    ...conditions.figures,
+    clock_ghz: round(peak.clockGhz),
+    f64_peak_gflops: round(peak.machineGflops),
+    wasm_simd_peak_gflops: round(peak.wasmGflops),
+  };
   for (const m of all) {
     const { key } = m.implementation;
     const id = m.layer.id;
     figures[`${key}_${id}_ms`] = round(m.medianMs);
     figures[`${key}_${id}_min_ms`] = round(m.minMs);
     figures[`${key}_${id}_gflops`] = round(gflops(m));
+    figures[`${key}_${id}_fraction_of_f64_peak`] = round(gflops(m) / peak.machineGflops);
+    figures[`${key}_${id}_fraction_of_wasm_peak`] = round(gflops(m) / peak.wasmGflops);
     figures[`${key}_${id}_max_abs_diff`] = m.maxAbsDiff;
     const ratio = ratioToBaseline(m, all);
     if (ratio !== null && key !== BASELINE_KEY) ratios[`${key}_vs_${BASELINE_KEY}_${id}`] = round(ratio);
+    if (!REFERENCE_KEYS.includes(key)) continue;
+    for (const peer of PEER_KEYS) {
+      const peerRatio = ratioTo(m, all, peer);
+      if (peerRatio !== null) ratios[`${key}_vs_${peer}_${id}`] = round(peerRatio);
+    }
   }
   return JSON.stringify({ ratios, figures });
 }
@@ -218,6 +246,8 @@ async function fuzzThroughput(options: BenchOptions): Promise<{ line: string; fi
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const layers = benchLayers().filter((layer) => options.layers?.includes(layer.id) ?? true);
+  if (!options.json) process.stderr.write('measuring the machine peak...\n');
+  const peak = measurePeak();
   for (const implementation of selectedImplementations(options)) await implementation.setup?.();
   const all: Measurement[] = [];
   for (const layer of layers) {
@@ -228,8 +258,8 @@ async function main(): Promise<void> {
   const fuzz = await fuzzThroughput(options);
   const conditions = machineConditions(options);
   const figures = { figures: { ...conditions.figures, ...fuzz.figures } };
-  const text = [formatTable(all), fuzz.line, conditions.line].filter(Boolean).join('\n');
-  process.stdout.write((options.json ? formatJson(all, figures) : text) + '\n');
+  const text = [formatTable(all, peak), peak.description, fuzz.line, conditions.line].filter(Boolean).join('\n');
+  process.stdout.write((options.json ? formatJson(all, figures, peak) : text) + '\n');
 }
 
 await main();

@@ -10,6 +10,7 @@ import { channelsFirstToLast, channelsLastToFirst } from '../src/layout.js';
 import { convTransposeReference, convTransposeReferenceParallel } from '../src/reference/index.js';
 import type { BenchLayer } from './layers.js';
 import { RUNNER_IMPLEMENTATIONS } from './runners.js';
+import { torchFloat64 } from './torch-f64.js';
 
 export type BenchOutput = Float32Array | Float64Array;
 
@@ -19,6 +20,11 @@ export interface PreparedRun {
   before?(): Promise<void>;
   /** One timed evaluation, forced to completion; the output in the implementation's layout. */
   run(): Promise<BenchOutput> | BenchOutput;
+  /**
+   * When present, the time of the last `run` as the implementation measured it itself (ms),
+   * used instead of the wall time around `run` (a peer timed inside its own process).
+   */
+  selfTimedMs?(): number;
   /** An output of `run` in the layer's layout (not timed). */
   inLayerLayout(output: BenchOutput): BenchOutput;
   dispose(): void;
@@ -165,10 +171,17 @@ const tfjsCpu: BenchImplementation = {
 /** The baseline every ratio is taken against. */
 export const BASELINE_KEY = 'tfjs_cpu';
 
+/** Further peers the reference entries are compared with: <reference key>_vs_<peer>_<layer>. */
+export const PEER_KEYS: readonly string[] = ['torch_f64'];
+
+/** The entries that are the native reference (compared with every peer). */
+export const REFERENCE_KEYS: readonly string[] = ['reference', 'reference_sync', 'reference_bounds'];
+
 export const BENCH_IMPLEMENTATIONS: readonly BenchImplementation[] = [
   referenceParallel,
   referenceSync,
   referenceWithBounds,
   tfjsCpu,
+  torchFloat64,
   ...RUNNER_IMPLEMENTATIONS,
 ];

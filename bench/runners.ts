@@ -6,6 +6,7 @@ import { registeredRunners } from '../runners/registry.js';
 import type { Runner } from '../runners/types.js';
 import type { BenchImplementation, PreparedRun } from './implementations.js';
 import type { BenchLayer } from './layers.js';
+import { resultMessage } from '../runners/result.js';
 
 function runnerEntry(runner: Runner): BenchImplementation {
   let available = false;
@@ -27,7 +28,7 @@ function runnerEntry(runner: Runner): BenchImplementation {
       return {
         run: async () => {
           const result = await runner.execute(geometry, expression, tensors);
-          if (result.status !== 'ok') throw new Error(`bench: ${runner.name} failed: ${result.message}`);
+          if (result.status !== 'ok') throw new Error(`bench: ${runner.name} failed: ${resultMessage(result)}`);
           return result.output;
         },
         inLayerLayout: (output) => output,

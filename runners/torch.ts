@@ -1,74 +1,54 @@
 /**
- * PyTorch (CPU) as a runner, through a persistent Python child (runners/torch/bridge.py) that
- * tconv talks to over stdio with raw float32 payloads. Variants are PyTorch's own spellings of the
- * geometry (spellings.ts `torchSpellings`): 'padding' (torch.nn.functional.conv_transpose{N}d)
- * and 'output_size' (ConvTranspose{N}d.forward(x, output_size)); geometries PyTorch cannot spell
- * run as the labelled emulation 'full+crop' (runners/torch/call.ts).
- * Isolated: the runner host's child process owns the Python child; if that dies, the pipe closes
- * and the bridge exits.
+ * PyTorch (CPU) as a runner: runners/torch/bridge.py, an implementation of the public
+ * external-runner protocol (docs/runner-protocol.md) speaking the `torch` convention, run by the
+ * same machinery as `--runner-exec` runners (runners/external/). Variants are PyTorch's own
+ * spellings of the geometry (runners/torch/call.ts): 'padding' (the functional call that
+ * forward(x) makes), 'output_size' (forward(x, output_size)), and the labelled emulation
+ * 'full+crop' where PyTorch cannot spell the geometry.
  */
-import type { ConvTransposeGeometry } from '../src/geometry/types.js';
-import type { CaseTensors } from '../src/tensor.js';
-import { channelsFirstToLast, channelsLastShape, channelsLastToFirst } from '../src/layout.js';
-import { bridge, callBridge } from './torch/bridge.js';
-import { callArguments, torchPlan, torchShapes } from './torch/call.js';
-import { cropFull } from './torch/crop.js';
-import type { ExecuteResult, Expression, Runner } from './types.js';
+import { fileURLToPath } from 'node:url';
+import type { RunnerSession } from '../src/run/session.js';
+import { DEFAULT_TIMEOUT_MS } from './host/session.js';
+import { externalRunner, type ExternalRunnerSpec } from './external/runner.js';
+import { openExternalSession } from './external/session.js';
+import { choosePython, installHint, type PythonChoice } from './torch/python.js';
 
-/** The case's output from PyTorch's channels-first output: cropped (emulation), then laid out. */
-function caseOutput(
-  geometry: ConvTransposeGeometry,
-  data: Float32Array,
-  shape: readonly number[],
-  crop: boolean,
-  bias: Float32Array | null,
-): ExecuteResult {
-  let output = data;
-  let dims = [...shape];
-  if (crop) {
-    const expected = [geometry.batch, geometry.outChannels, ...geometry.axes.map((axis) => axis.fullSize)];
-    if (dims.join() !== expected.join()) {
-      return {
-        status: 'error',
-        message: `torch returned shape [${dims.join(', ')}] for the full output, expected [${expected.join(', ')}]; not cropped`,
-      };
-    }
-    output = cropFull(geometry, data, bias);
-    dims = [geometry.batch, geometry.outChannels, ...geometry.axes.map((axis) => axis.outputSize)];
-  }
-  if (!geometry.channelsLast) return { status: 'ok', output, shape: dims };
-  return { status: 'ok', output: channelsFirstToLast(output, dims[0]!, dims[1]!), shape: channelsLastShape(dims) };
+const BRIDGE_PATH = fileURLToPath(new URL('./torch/bridge.py', import.meta.url));
+
+/** Which interpreter, and why that one, for messages. */
+function where(python: PythonChoice): string {
+  if (python.source === 'TCONV_PYTHON') return `TCONV_PYTHON=${python.executable}`;
+  if (python.source === 'venv') return `the tconv venv's python (${python.executable})`;
+  return `${python.executable} (no TCONV_PYTHON, no tconv venv)`;
 }
 
-async function execute(
-  geometry: ConvTransposeGeometry,
-  expression: Expression,
-  tensors: CaseTensors,
-): Promise<ExecuteResult> {
-  const { form, attributes, crop } = callArguments(geometry, expression);
-  const input = geometry.channelsLast
-    ? channelsLastToFirst(tensors.input, geometry.batch, geometry.inChannels)
-    : tensors.input;
-  const { input: inputShape, weight: weightShape } = torchShapes(geometry, []);
-  const reply = await callBridge({
-    form,
-    rank: geometry.rank,
-    input: inputShape,
-    weight: weightShape,
-    ...attributes,
-    tensors: { input, weight: tensors.weight, bias: geometry.hasBias ? tensors.bias : null },
-  });
-  if (!reply.ok) return { status: 'error', message: reply.error };
-  return caseOutput(geometry, reply.output, reply.shape, crop, geometry.hasBias ? tensors.bias : null);
+function torchSpec(timeoutMs: number): ExternalRunnerSpec {
+  return {
+    name: 'torch',
+    convention: 'torch',
+    timeoutMs,
+    command: () => ({
+      program: choosePython().executable,
+      args: ['-u', BRIDGE_PATH],
+      env: {
+        ...process.env,
+        PYTHONDONTWRITEBYTECODE: '1',
+        // Before torch loads: one intra-op thread (bridge.py also calls set_num_threads(1)).
+        OMP_NUM_THREADS: '1',
+        MKL_NUM_THREADS: '1',
+      },
+    }),
+    unavailable: (reason) => {
+      const python = choosePython();
+      const notFound = /could not be started|ENOENT/.test(reason);
+      const what = notFound ? `torch cannot be used: ${where(python)} was not found` : `${where(python)}: ${reason}`;
+      return `${what}. ${installHint(python, notFound)}`;
+    },
+    describe: (hello) => `torch ${hello.version}`,
+  };
 }
 
-export const torchRunner: Runner = {
-  name: 'torch',
-  isolated: true,
-  plan: torchPlan,
-  load: async () => {
-    const { versions } = await bridge();
-    return `torch ${versions.torch} (python ${versions.python})`;
-  },
-  execute,
-};
+export const torchRunner = externalRunner(torchSpec(DEFAULT_TIMEOUT_MS));
+
+export const openTorchSession = ({ timeoutMs }: { readonly timeoutMs: number }): Promise<RunnerSession> =>
+  openExternalSession(torchSpec(timeoutMs));

@@ -29,12 +29,25 @@ export type Plan =
   | { readonly supported: true; readonly expressions: readonly Expression[] }
   | { readonly supported: false; readonly reason: string };
 
+/**
+ * What one execution produced. In-process runners return 'ok' or 'error' (the framework's own
+ * rejection); a runner that owns a process (runners/external/) also reports 'unsupported' (the
+ * implementation declined this variant), 'crashed' and 'timeout' for that variant.
+ */
 export type ExecuteResult =
   | { readonly status: 'ok'; readonly output: Float32Array | Float64Array; readonly shape: readonly number[] }
-  | { readonly status: 'error'; readonly message: string };
+  | { readonly status: 'error'; readonly message: string }
+  | { readonly status: 'unsupported'; readonly reason: string }
+  | { readonly status: 'crashed'; readonly signal: string; readonly stderrTail: string }
+  | { readonly status: 'timeout'; readonly timeoutMs: number };
 
 export interface Runner {
   readonly name: RunnerName;
+  /**
+   * How many expressions of one case may execute at once in its own session (default 1: one
+   * after the other). External runners pipeline requests to their process (runners/external/).
+   */
+  readonly concurrency?: number;
   /** Runs in a child process (a native crash must not take tconv down). */
   readonly isolated: boolean;
   plan(geometry: ConvTransposeGeometry): Plan;

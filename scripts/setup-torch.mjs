@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // tconv torch setup: a Python virtual environment with PyTorch (CPU) and numpy for the `torch`
-// runner, which drives PyTorch through a persistent Python child (runners/torch/bridge.py).
+// runner, which drives PyTorch through a persistent Python child (runners/torch/bridge.py), plus
+// tensorflow-cpu 2.21 (with Keras 3), onnx and onnxruntime for the test that executes every
+// spelling `tconv explain` prints in its framework (test/spellings-frameworks.test.ts).
 //
 //   node scripts/setup-torch.mjs           check; create the venv and pip install what is missing
 //   node scripts/setup-torch.mjs --quiet   only errors and a one-line summary (nothing when ready)
 //   node scripts/setup-torch.mjs --check   verify only, install nothing (exit 3 when not ready)
 //
 // The venv lives outside the repository, in ${TCONV_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/tconv}:
-//   python/                 the venv (torch 2.13.* CPU + numpy, ~1 GB)
+//   python/                 the venv (torch 2.13.* CPU + numpy, tensorflow-cpu, onnx, onnxruntime, ~2.5 GB)
 //   setup-torch.log         pip's output of the last install
 //   setup-torch.lock        held while installing (parallel setups wait for each other)
 //
 // The interpreter the runner uses is the same one this script checks: $TCONV_PYTHON when set
-// (then this script only verifies it and never installs into it), else the venv's python when
-// the venv exists, else python3.
+// (then this script only verifies it and never installs into it; missing extras are only a
+// warning there), else the venv's python when the venv exists, else python3. A venv made before
+// the extras were added gets only the extras installed. The tensorflow-cpu wheel that
+// scripts/setup.mjs downloaded into wheel/ is installed from there when it fits the venv's Python.
 //
 // Environment: TCONV_CACHE_DIR, TCONV_PYTHON (use this interpreter instead of the venv),
 // TCONV_BASE_PYTHON (interpreter that creates the venv, default python3), TCONV_TORCH_INDEX_URL
@@ -33,6 +37,10 @@ import { fileLock } from './lib/lock.mjs';
 
 const TORCH_SPEC = 'torch==2.13.*';
 const NUMPY_SPEC = 'numpy';
+// For test/spellings-frameworks.test.ts only (the runners do not need them): distribution name
+// -> pip requirement. Keras 3 comes with tensorflow-cpu.
+const EXTRAS = { 'tensorflow-cpu': 'tensorflow-cpu==2.21.*', keras: 'keras', onnx: 'onnx', onnxruntime: 'onnxruntime' };
+const TF_WHEEL_RE = /^tensorflow_cpu-2\.21\.\d+-(cp\d+)-.+\.whl$/;
 const DEFAULT_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
 const EXIT_USAGE = 2;
 const EXIT_NOT_READY = 3;
@@ -118,12 +126,23 @@ try:
 except Exception as error:
     out["ok"] = False
     out["error"] = "%s: %s" % (type(error).__name__, error)
+# The extras are looked up, not imported (importing tensorflow costs seconds on every setup).
+import importlib.metadata as metadata
+out["extras"] = {}
+for name, requirement in EXTRAS_JSON.items():
+    try:
+        version = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        continue
+    if "==" not in requirement or version.startswith(requirement.split("==")[1].rstrip("*")):
+        out["extras"][name] = version
 print("@@tconv-probe " + json.dumps(out))
 `;
 
 /** { ok, python, torch?, numpy?, error? } for an interpreter. */
 function probe(python) {
-  const res = spawnSync(python, ['-c', PROBE_SOURCE], {
+  const source = PROBE_SOURCE.replace('EXTRAS_JSON', JSON.stringify(EXTRAS));
+  const res = spawnSync(python, ['-c', source], {
     encoding: 'utf8',
     timeout: PROBE_TIMEOUT_MS,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', OMP_NUM_THREADS: '1' },
@@ -149,8 +168,13 @@ function probe(python) {
   return { ok: false, error: `${python} ${how}${stderr ? `:\n${lastLines(stderr, 6)}` : ''}` };
 }
 
+/** The extras (package names) the probed interpreter lacks. */
+const missingExtras = (p) => Object.keys(EXTRAS).filter((name) => !(p.extras && name in p.extras));
+
 const summary = (p, python) =>
-  `ready: torch ${p.torch} (python ${p.python}, numpy ${p.numpy}) at ${python}; ConvTranspose2d check passed`;
+  `ready: torch ${p.torch} (python ${p.python}, numpy ${p.numpy}; ${Object.entries(p.extras ?? {})
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')}) at ${python}; ConvTranspose2d check passed`;
 
 // ---------------------------------------------------------------------------------------------
 // Child processes (async, so the lock heartbeat keeps running during pip)
@@ -292,9 +316,32 @@ function pipFailure(output, what) {
   );
 }
 
-async function install() {
+/** pip arguments for the extras the venv lacks; tensorflow-cpu from setup.mjs's cached wheel when it fits. */
+function extraRequirements(missing) {
+  const wheelDir = path.join(CACHE_DIR, 'wheel');
+  const tag = `cp${pythonVersion(VENV_PYTHON).split('.').slice(0, 2).join('')}`;
+  const cached = fs.existsSync(wheelDir)
+    ? fs.readdirSync(wheelDir).find((name) => TF_WHEEL_RE.exec(name)?.[1] === tag)
+    : undefined;
+  return missing.map((name) => (name === 'tensorflow-cpu' && cached ? path.join(wheelDir, cached) : EXTRAS[name]));
+}
+
+async function installExtras(missing) {
+  const requirements = extraRequirements(missing);
+  const started = Date.now();
+  say(`pip install ${requirements.map((r) => path.basename(r)).join(' ')} into the venv (for the spellings test)`);
+  const res = await run(VENV_PYTHON, ['-m', 'pip', 'install', '--progress-bar', 'off', ...requirements]);
+  if (!res.ok) throw pipFailure(res.output, `pip could not install ${requirements.join(' ')} into ${VENV_DIR}`);
+  say(`pip finished (${secs(started)})`);
+}
+
+async function install(torchReady, missing) {
   fs.writeFileSync(LOG_PATH, `tconv setup-torch ${new Date().toISOString()} (pid ${process.pid})\n`);
   logFd = fs.openSync(LOG_PATH, 'a');
+  if (torchReady) {
+    await installExtras(missing);
+    return;
+  }
   const venvWorks =
     fs.existsSync(VENV_PYTHON) && spawnSync(VENV_PYTHON, ['-c', 'import pip'], { stdio: 'ignore' }).status === 0;
   if (!venvWorks) await createVenv();
@@ -317,6 +364,7 @@ async function install() {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  await installExtras(Object.keys(EXTRAS));
 }
 
 function pythonVersion(python) {
@@ -337,6 +385,12 @@ async function main() {
     // The user's own interpreter: verify only, never install into it.
     const p = probe(EXPLICIT_PYTHON);
     if (p.ok) {
+      const missing = missingExtras(p);
+      if (missing.length) {
+        console.error(
+          `tconv setup-torch: warning: TCONV_PYTHON=${EXPLICIT_PYTHON} lacks ${missing.join(', ')}: test/spellings-frameworks.test.ts will fail (\`${EXPLICIT_PYTHON} -m pip install ${missing.map((name) => `'${EXTRAS[name]}'`).join(' ')}\`)`,
+        );
+      }
       say(`${summary(p, EXPLICIT_PYTHON)} (TCONV_PYTHON; ${secs(t0)})`);
       return 0;
     }
@@ -348,18 +402,28 @@ async function main() {
   }
 
   const first = fs.existsSync(VENV_PYTHON) ? probe(VENV_PYTHON) : null;
-  if (first?.ok) {
+  if (first?.ok && missingExtras(first).length === 0) {
     say(`${summary(first, VENV_PYTHON)} (${secs(t0)})`);
     return 0;
   }
   if (opts.check) {
-    const why = first ? first.error : `no venv at ${VENV_DIR}`;
+    const why = first?.ok
+      ? `the venv lacks ${missingExtras(first).join(', ')}`
+      : first
+        ? first.error
+        : `no venv at ${VENV_DIR}`;
     console.error(
       `tconv setup-torch: not ready: ${why}\n  Fix: run \`node scripts/setup-torch.mjs\` to create it, ${FIX_BY_HAND}.`,
     );
     return EXIT_NOT_READY;
   }
-  say(first ? `the venv cannot run PyTorch yet: ${first.error.split('\n')[0]}` : `no venv at ${VENV_DIR} yet`);
+  say(
+    first?.ok
+      ? `the venv lacks ${missingExtras(first).join(', ')}`
+      : first
+        ? `the venv cannot run PyTorch yet: ${first.error.split('\n')[0]}`
+        : `no venv at ${VENV_DIR} yet`,
+  );
 
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
@@ -373,9 +437,16 @@ async function main() {
   await acquireLock();
   // Another setup may have finished while we waited.
   const again = fs.existsSync(VENV_PYTHON) ? probe(VENV_PYTHON) : null;
-  if (!again?.ok) await install();
-  const final = again?.ok ? again : probe(VENV_PYTHON);
+  const done = again?.ok && missingExtras(again).length === 0;
+  if (!done) await install(again?.ok === true, again?.ok ? missingExtras(again) : Object.keys(EXTRAS));
+  const final = done ? again : probe(VENV_PYTHON);
   releaseLock();
+  if (final.ok && missingExtras(final).length) {
+    throw new SetupError(
+      `pip installed the extras but ${missingExtras(final).join(', ')} cannot be found in ${VENV_DIR}`,
+      `delete ${VENV_DIR} and rerun \`node scripts/setup-torch.mjs\`. Log: ${LOG_PATH}`,
+    );
+  }
   if (!final.ok) {
     throw new SetupError(
       `torch was installed into ${VENV_DIR} but does not work: ${final.error}`,

@@ -65,8 +65,24 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
     '13:21: cases[1].output_padding: PyTorch requires output padding to be smaller than either stride or dilation: got 2 with stride 2, dilation 1',
     '16:21: cases[2].output_padding: Keras requires output_padding < strides ("Strides must be greater than output padding"): got output_padding 2 with stride 2',
   ],
+  // The output's spatial size comes from the 16x16 input (stride 2): reported there, not at out_channels.
   'oversize.yaml': [
-    '5:19: cases[0].out_channels: the output tensor [1, 2, 33, 33] has 2178 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+    '4:12: cases[0].input: the output tensor [1, 2, 33, 33] has 2178 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+  ],
+  // Under the default limit too large, each at the field that makes it large (src/case/sizeCulprit.ts).
+  'huge-output.yaml': [
+    '5:14: cases[0].strides: the output tensor [1, 1, 27000000000000000, 27000000000000000] has 7.29e+32 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+    '8:16: cases[1].dilations: the output tensor [1, 1, 5, 200000003] has 1000000015 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+    '12:19: cases[2].output_shape: the output tensor [1, 1, 5, 100000000] has 500000000 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+    '14:19: cases[3].out_channels: the weight tensor [1, 40000000, 1, 1] has 40000000 elements, above the limit of 1000 (raise it with --max-elements or TCONV_MAX_ELEMENTS)',
+  ],
+  // Every integer field rejects integers past 2^53 - 1 (schemaDsl.ts), in scalars and lists alike.
+  'unsafe-integers.yaml': [
+    '5:14: cases[0].strides: expected an integer >= 1 up to 9007199254740991 (2^53 - 1), found the number 1e+308',
+    '8:20: cases[1].dilations[1]: expected an integer >= 1 up to 9007199254740991 (2^53 - 1), found the number 9007199254740992',
+    '11:19: cases[2].out_channels: expected an integer >= 1 up to 9007199254740991 (2^53 - 1), found the number 100000000000000000000',
+    '15:23: cases[3].output_shape[1]: expected an integer >= 1 up to 9007199254740991 (2^53 - 1), found the number 10000000000000000',
+    '18:11: cases[4].seed: expected an integer >= 0 up to 9007199254740991 (2^53 - 1), found the number 18446744073709552000',
   ],
   'tf-output-shape.yaml': [
     `10:19: cases[0].output_shape: TensorFlow rejects output size 4 for input 3, kernel 3, stride 2, dilation 1: SAME needs ceil(o/s) = i, i.e. o in [5, 6] ${CONV2D_BACKPROP} (axis W)`,

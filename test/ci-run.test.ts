@@ -190,7 +190,7 @@ describe('exit codes', () => {
     expect(details).not.toBe(result.stdout);
     expect(details).toContain('Mismatched elements: 1 / 1 (100.0%)');
     expect(details).toContain('Greatest absolute difference: 1 at index (0, 0, 0, 0)');
-    expect(details).toMatch(/\(0, 0, 0, 0\): actual 28, expected 29/);
+    expect(details).toMatch(/\(0, 0, 0, 0\): expect 29, reference 28/);
     expect(details).toMatch(/^ {2}Diagnosis: \S/m);
     expect(result.stdout).toMatch(/\n1 passed, 1 failed, 0 skipped\n$/);
   });
@@ -830,7 +830,7 @@ describe('JUnit XML (--junit F)', () => {
     expect(failure.attrib['type']).toBe('mismatch');
     expect(failure.attrib['message']).toMatch(/^mismatch: vs documented expect: 1 \/ 1 elements differ/);
     expect(failure.text).toContain('Mismatched elements: 1 / 1 (100.0%)');
-    expect(failure.text).toMatch(/\(0, 0, 0, 0\): actual 28, expected 29/);
+    expect(failure.text).toMatch(/\(0, 0, 0, 0\): expect 29, reference 28/);
     expect(failure.text).toMatch(/^Diagnosis: \S/m);
     const right = testcase(`${FIXTURES}/wrong-expect/right-expect`, 'reference');
     expect(right.children).toEqual([]);

@@ -392,6 +392,9 @@ describe('shift by one row/column (TF SAME vs SAME_LOWER / NOTSET+output_shape)'
     expect(c.diagnosis!.explanation.axis).toBe('H,W');
     expect(c.diagnosis!.explanation.shifts!.map((shift) => shift.delta)).toEqual([1, 1]);
     expect(c.diagnosis!.explanation.detail).toContain('TF SAME / SAME_UPPER vs SAME_LOWER');
+    expect(c.diagnosis!.explanation.detail).toContain(
+      'matches if the extra pad row were at the start and the extra pad column were at the start (',
+    );
   });
 
   it('SAME_LOWER case, runner crops at the end (beginCrop - 1): side end', () => {
@@ -546,6 +549,61 @@ describe('kernel, axis and layout slips', () => {
     const c = values(compare(s, output));
     expect(c.verdict).toBe('mismatch');
     expect(c.diagnosis!.explanation.kind).toBe('reduced-precision');
+  });
+});
+
+describe('a hypothesis is named only where its test can fail', () => {
+  it('a bias-doubled candidate within the tolerance of the reference is not named (not tried, with why)', () => {
+    const s = setup({ input: [1, 2, 5, 5], out_channels: 3, kernel: [3, 3], strides: 2, padding: 'SAME', bias: true });
+    const tensors = { ...s.tensors, bias: new Float32Array([8e-4, 8e-4, 8e-4]) };
+    const reference = convTransposeReference(s.geometry, tensors, { withBounds: true });
+    const t: Setup = { geometry: s.geometry, tensors, reference };
+    // 1.5e-3 off everywhere: within atol 1e-3 of "bias added twice" (8e-4 more), but so is the reference.
+    const output = Float32Array.from(reference.output, (value) => value + 1.5e-3);
+    const c = values(compare(t, output, { tolerance: { kind: 'absRel', atol: 1e-3, rtol: 0 } }));
+    expect(c.verdict).toBe('mismatch');
+    expect(c.diagnosis!.explanation.kind).not.toBe('bias-doubled');
+    const doubled = c.diagnosis!.tried.find((tried) => tried.kind === 'bias-doubled')!;
+    expect(doubled).toMatchObject({ fits: false, mismatched: null });
+    expect(doubled.notTried).toMatch(/the reference fits it as well/);
+    expect(formatComparison(c)).toContain(`Not tried: bias doubled: ${doubled.notTried}`);
+  });
+
+  it('a constant offset within the float16 bound is not called reduced precision (errors not growing)', () => {
+    const s = setup({ input: [1, 8, 12, 12], out_channels: 4, kernel: [3, 3], strides: 2, padding: 'SAME' });
+    const output = Float32Array.from(s.reference.output, (value) => value + 2e-5);
+    const c = values(compare(s, output));
+    expect(c.diagnosis!.explanation.kind).not.toBe('reduced-precision');
+    const float16 = c.diagnosis!.tried.find((tried) => tried.label.startsWith('float16'))!;
+    expect(float16.mismatched).toBe(0);
+    expect(float16.rejected).toMatch(/not shown to grow with the sum of \|products\|/);
+  });
+});
+
+describe('a documented expect is the side under test', () => {
+  it('statistics name the sides expect / reference, the diagnosis explains the expect', () => {
+    const s = setup(TF_SAME);
+    const documented = runnerOutput(s.geometry, { ...s.tensors, weight: flipKernel(s.tensors.weight, s.geometry) });
+    const c = values(compare(s, documented, { subject: 'expect' }));
+    expect(c.subject).toBe('expect');
+    expect(c.diagnosis!.explanation.kind).toBe('kernel-flipped');
+    expect(c.diagnosis!.summary).toMatch(/the expect was computed as a correlation/);
+    const lines = formatComparison(c);
+    expect(lines).toContain("Compared: the case's documented expect against the float64 reference");
+    expect(
+      lines.filter((line) => /^ {2}\(/.test(line)).every((line) => /: expect \S+, reference \S+,/.test(line)),
+    ).toBe(true);
+    expectRoundTrip(c);
+  });
+
+  it("a runner's comparison keeps torch's actual / expected and says subject runner", () => {
+    const s = setup(TF_SAME);
+    const output = Float32Array.from(s.reference.output);
+    output[0] = output[0]! + 1;
+    const c = values(compare(s, output));
+    expect(c.subject).toBe('runner');
+    expect(formatComparison(c).some((line) => /: actual \S+, expected \S+,/.test(line))).toBe(true);
+    expect(formatComparison(c).join('\n')).not.toMatch(/documented expect/);
   });
 });
 

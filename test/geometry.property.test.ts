@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CaseSpec, OnnxPaddingSpec } from '../src/case/types.js';
 import { buildGeometry, layoutFor } from '../src/geometry/build.js';
+import { onnxTotalPadding, tfExplicitPaddingAccepted } from '../src/geometry/conventions.js';
 import { resolveGeometry } from '../src/geometry/resolve.js';
 import { allSpellings, type Spelling } from '../src/geometry/spellings.js';
 import type { ConvTransposeGeometry, Rank } from '../src/geometry/types.js';
@@ -477,6 +478,23 @@ function caseFromSpelling(g: ConvTransposeGeometry, spelling: Expressible): Case
       };
     }
     case 'tensorflow': {
+      if (spelling.tfExplicit) {
+        // TF's explicit paddings crop [begin, end] like ONNX pads; an output longer than
+        // full - begin - end (TF accepts up to s - 1 more) is ONNX's output_padding.
+        const explicit = spelling.tfExplicit;
+        expect(spelling.code).toContain(`padding=[[0, 0], `);
+        return {
+          ...shared,
+          kernel: g.axes.map((axis) => axis.kernelSize),
+          strides: explicit.strides,
+          dilations: explicit.dilations,
+          padding: { pads: [...explicit.paddings.map((pair) => pair[0]), ...explicit.paddings.map((pair) => pair[1])] },
+          output_padding: g.axes.map(
+            (axis, n) =>
+              explicit.outputShape[n + 1]! + explicit.paddings[n]![0] + explicit.paddings[n]![1] - axis.fullSize,
+          ),
+        };
+      }
       const call = spelling.tf!;
       expect(call.outputShape[0]).toBe(g.batch);
       expect(call.outputShape.at(-1)).toBe(g.outChannels);
@@ -520,12 +538,27 @@ function caseFromSpelling(g: ConvTransposeGeometry, spelling: Expressible): Case
         ...(outputSize ? { output_shape: outputSize } : {}),
       };
     }
+    case 'webnn': {
+      const call = spelling.webnn!;
+      expect(call.filterLayout).toBe('iohw');
+      expect(call.inputLayout).toBe(g.channelsLast ? 'nhwc' : 'nchw');
+      return {
+        ...shared,
+        kernel: g.axes.map((axis) => axis.kernelSize),
+        strides: call.strides,
+        dilations: call.dilations,
+        group: call.groups,
+        padding: { webnn: call.padding },
+        ...(call.outputPadding ? { output_padding: call.outputPadding } : {}),
+        ...(call.outputSizes ? { output_shape: call.outputSizes } : {}),
+      };
+    }
   }
 }
 
 function checkRoundTrip(g: ConvTransposeGeometry, seen: Map<string, number>): void {
   const spellings = allSpellings(g);
-  for (const framework of ['tensorflow', 'keras', 'onnx', 'pytorch'] as const) {
+  for (const framework of ['tensorflow', 'keras', 'onnx', 'pytorch', 'webnn'] as const) {
     expect(spellings.some((spelling) => spelling.framework === framework)).toBe(true);
   }
   for (const spelling of spellings) {
@@ -602,6 +635,8 @@ describe('spellings round trip (the invariant behind tconv explain)', () => {
       'onnx output_shape+SAME_UPPER',
       'pytorch torch.nn.*',
       'pytorch torch.nn.*+output_size',
+      'webnn convTranspose2d',
+      'webnn convTranspose2d+outputSizes',
     ]) {
       expect(seen.get(form) ?? 0, `round trips through ${form}: ${JSON.stringify([...seen])}`).toBeGreaterThan(10);
     }
@@ -641,6 +676,28 @@ describe('spellings round trip (the invariant behind tconv explain)', () => {
       const result = resolveGeometry(spec);
       return result.ok && JSON.stringify(crops(result.geometry)) === JSON.stringify(crops(g));
     };
+    // explain offers an ONNX form splitting a total padding (output_shape, auto_pad SAME_*) only
+    // where every total is >= 0 (conventions.ts onnxTotalPadding: the spec has no split below 0).
+    const portable = (g: ConvTransposeGeometry, spec: CaseSpec): boolean => {
+      const padding = spec.padding as { auto_pad?: string };
+      const splits = spec.output_shape !== undefined || /^SAME_/.test(padding.auto_pad ?? '');
+      const outputPadding = (spec.output_padding ?? []) as readonly number[];
+      return (
+        !splits ||
+        g.axes.every((axis, n) => {
+          const size = spec.output_shape?.[n] ?? axis.inputSize * axis.stride;
+          const a = {
+            inputSize: axis.inputSize,
+            kernelSize: axis.kernelSize,
+            stride: axis.stride,
+            dilation: axis.dilation,
+          };
+          return onnxTotalPadding(a, size, outputPadding[n] ?? 0) >= 0;
+        })
+      );
+    };
+    const reproducesPortably = (g: ConvTransposeGeometry, spec: CaseSpec): boolean =>
+      reproduces(g, spec) && portable(g, spec);
     const found = { tensorflow: 0, shape: 0, auto: 0 };
     const check = (g: ConvTransposeGeometry): void => {
       const spellings = allSpellings(g);
@@ -649,24 +706,38 @@ describe('spellings round trip (the invariant behind tconv explain)', () => {
           (spelling) => spelling.framework === framework && spelling.expressible && form.test(spelling.form),
         );
       const outputShape = g.axes.map((axis) => axis.outputSize);
+      // conv2d_transpose also takes explicit paddings: begin = the crop, any end TF accepts.
+      const explicitFound =
+        g.rank === 2 &&
+        g.axes.every((axis) =>
+          Array.from({ length: axis.fullSize + 1 }, (_, end) => end).some((end) =>
+            tfExplicitPaddingAccepted(
+              { inputSize: axis.inputSize, kernelSize: axis.kernelSize, stride: axis.stride, dilation: axis.dilation },
+              axis.outputSize,
+              axis.beginCrop,
+              end,
+            ),
+          ),
+        );
       const tfFound =
         g.group === 1 &&
-        (['SAME', 'VALID'] as const).some((padding) =>
-          reproduces(g, { ...base(g), padding, output_shape: outputShape }),
-        );
+        (explicitFound ||
+          (['SAME', 'VALID'] as const).some((padding) =>
+            reproduces(g, { ...base(g), padding, output_shape: outputShape }),
+          ));
       expect(expressible('tensorflow', /./)).toBe(tfFound);
       const autoPads = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const;
       const combos = paddingCombos(g);
       const shapeFound = autoPads.some((auto_pad) =>
         combos.some((output_padding) =>
-          reproduces(g, { ...base(g), padding: { auto_pad }, output_shape: outputShape, output_padding }),
+          reproducesPortably(g, { ...base(g), padding: { auto_pad }, output_shape: outputShape, output_padding }),
         ),
       );
       expect(expressible('onnx', /^output_shape/)).toBe(shapeFound);
       const autoFound = autoPads
         .slice(1)
         .some((auto_pad) =>
-          combos.some((output_padding) => reproduces(g, { ...base(g), padding: { auto_pad }, output_padding })),
+          combos.some((output_padding) => reproducesPortably(g, { ...base(g), padding: { auto_pad }, output_padding })),
         );
       expect(expressible('onnx', /^auto_pad=/)).toBe(autoFound);
       found.tensorflow += Number(tfFound);

@@ -10,7 +10,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 function toOutcome(outcome: ProcessOutcome): VariantOutcome {
   switch (outcome.kind) {
     case 'result':
-      return outcome.result.status === 'ok' ? outcome.result : { status: 'error', message: outcome.result.message };
+      return outcome.result;
     case 'crashed':
       return { status: 'crashed', signal: outcome.signal, stderrTail: outcome.stderrTail };
     case 'timeout':

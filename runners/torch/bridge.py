@@ -1,28 +1,25 @@
-"""tconv's PyTorch bridge: a persistent child of the torch runner (runners/torch/bridge.ts).
+"""tconv's PyTorch runner: an implementation of the tconv external-runner protocol, version 1
+(docs/runner-protocol.md), speaking the `torch` convention. tconv starts it as the built-in
+`torch` runner (runners/torch.ts); it is also the protocol's reference implementation, exercised by
+every `npm test`.
 
-Protocol, over stdin/stdout, one request at a time, replies in request order. Every message is a
-frame: a 4-byte little-endian unsigned header length, the header (UTF-8 JSON), then a raw payload
-of float32 little-endian values whose element counts the header states.
+- Hello: {"type": "hello", "protocol": 1, "name": "torch", "version": "2.13.0+cpu (python 3.11.7)",
+  "convention": "torch", "layout": "channels_first", "max_in_flight": 8}, or
+  {"type": "hello", "protocol": 1, "error": "torch is not importable: ..."} (then exit).
+- Request attributes (section 4, `torch`): api, stride, padding, output_padding, groups, dilation,
+  and output_size for the `forward(output_size)` API.
+  - "torch.nn.functional.conv_transpose": torch.nn.functional.conv_transpose{rank}d(input, weight,
+    bias, stride, padding, output_padding, groups, dilation) (what ConvTranspose{N}d.forward(x) calls).
+  - "torch.nn.ConvTranspose.forward(output_size)": a torch.nn.ConvTranspose{rank}d module with its
+    weight (and bias) set to the given tensors, called as forward(input, output_size=output_size).
+- Reply: a `result` with the output (float32, contiguous, row-major), or an `error` with
+  PyTorch's own message when it raised.
 
-- Hello (bridge -> tconv, once at start): {"hello": true, "ok": true, "torch": "2.13.0+cpu",
-  "python": "3.11.7", "numpy": "...", "executable": "...", "threads": 1}, or
-  {"hello": true, "ok": false, "missing": "torch" | "numpy", "error": "..."} (then exit).
-- Request: {"id": 1, "form": "functional" | "module", "rank": 1 | 2 | 3,
-  "input": [N, C, *spatial], "weight": [C, M/groups, *k], "bias": true | false,
-  "stride": [...], "padding": [...], "output_padding": [...], "groups": g, "dilation": [...],
-  "output_size": [...] (module form only)}; payload: input, weight, then bias (M values) if any.
-  - functional: torch.nn.functional.conv_transpose{rank}d(input, weight, bias, stride, padding,
-    output_padding, groups, dilation).
-  - module: torch.nn.ConvTranspose{rank}d(C, M, k, stride, padding, output_padding, groups, bias,
-    dilation) with its weight (and bias) set to the given tensors, called as
-    forward(input, output_size=output_size).
-- Reply: {"id": 1, "ok": true, "shape": [...]} + the output (contiguous, row-major), or
-  {"id": 1, "ok": false, "error": "ValueError: ..."} with no payload when PyTorch raised.
-
-Anything written to stdout by Python or native code goes to stderr instead (the protocol uses a
-duplicate of the original stdout), so stray prints cannot corrupt a frame. The bridge exits at
-EOF on stdin (its parent closed the pipe or died).
+Anything written to stdout by Python or native code goes to stderr instead (frames use a
+duplicate of the original stdout), so stray prints cannot corrupt a frame. It exits at EOF on
+stdin (tconv closed the pipe or died).
 """
+
 
 import json
 import os
@@ -71,16 +68,32 @@ def read_into(stream, buffer):
     return True
 
 
+def tensors_of(header, payload):
+    """The request's tensors by name, as float32 torch tensors viewing the payload."""
+    import torch
+    out, offset = {}, 0
+    for described in header.get("tensors", []):
+        count = 1
+        for size in described["shape"]:
+            count *= size
+        if count == 0:
+            out[described["name"]] = torch.empty(described["shape"], dtype=torch.float32)
+            continue
+        values = torch.frombuffer(payload, dtype=torch.float32, count=count, offset=offset)
+        out[described["name"]] = values.reshape(described["shape"])
+        offset += 4 * count
+    return out
+
+
 def main():
     stream, out = open_channels()
-    missing = "torch"
     try:
         import torch
-        missing = "numpy"
         import numpy  # the output's tensor -> bytes path
     except Exception as error:  # ImportError, or a broken installation raising anything else
-        send(out, {"hello": True, "ok": False, "missing": missing, "error": "%s: %s" % (type(error).__name__, error),
-                   "python": platform.python_version(), "executable": sys.executable})
+        send(out, {"type": "hello", "protocol": 1,
+                   "error": "%s is not importable: %s: %s" % (getattr(error, "name", None) or "torch",
+                                                               type(error).__name__, error)})
         return 1
 
     torch.set_num_threads(1)
@@ -96,81 +109,78 @@ def main():
     module_classes = {1: torch.nn.ConvTranspose1d, 2: torch.nn.ConvTranspose2d, 3: torch.nn.ConvTranspose3d}
     modules = {}
 
-    def module_for(request, weight_shape):
+    def module_for(rank, a, weight_shape, has_bias):
         # Modules are cached by their constructor arguments: building one also initialises its
         # weights (kaiming_uniform_), which costs more than a small convolution. The weight and
         # bias are replaced by the request's tensors before every call.
         channels_in = weight_shape[0]
-        channels_out = weight_shape[1] * request["groups"]
-        key = (request["rank"], channels_in, channels_out, tuple(weight_shape[2:]), tuple(request["stride"]),
-               tuple(request["padding"]), tuple(request["output_padding"]), request["groups"],
-               request["bias"], tuple(request["dilation"]))
+        channels_out = weight_shape[1] * a["groups"]
+        key = (rank, channels_in, channels_out, tuple(weight_shape[2:]), tuple(a["stride"]), tuple(a["padding"]),
+               tuple(a["output_padding"]), a["groups"], has_bias, tuple(a["dilation"]))
         module = modules.get(key)
         if module is None:
             if len(modules) >= MAX_MODULES:
                 modules.pop(next(iter(modules)))
-            module = module_classes[request["rank"]](
-                channels_in, channels_out, tuple(weight_shape[2:]), stride=tuple(request["stride"]),
-                padding=tuple(request["padding"]), output_padding=tuple(request["output_padding"]),
-                groups=request["groups"], bias=request["bias"], dilation=tuple(request["dilation"]))
+            module = module_classes[rank](
+                channels_in, channels_out, tuple(weight_shape[2:]), stride=tuple(a["stride"]),
+                padding=tuple(a["padding"]), output_padding=tuple(a["output_padding"]),
+                groups=a["groups"], bias=has_bias, dilation=tuple(a["dilation"]))
             module.eval()
             modules[key] = module
         return module
 
-    def tensor(buffer, offset, shape):
-        count = 1
-        for size in shape:
-            count *= size
-        if count == 0:
-            return torch.empty(shape, dtype=torch.float32), offset
-        values = torch.frombuffer(buffer, dtype=torch.float32, count=count, offset=offset)
-        return values.reshape(shape), offset + 4 * count
-
-    def run(request, payload):
-        x, offset = tensor(payload, 0, request["input"])
-        w, offset = tensor(payload, offset, request["weight"])
-        b = None
-        if request["bias"]:
-            b, offset = tensor(payload, offset, [request["weight"][1] * request["groups"]])
-        if request["form"] == "functional":
-            return functionals[request["rank"]](
-                x, w, b, tuple(request["stride"]), tuple(request["padding"]), tuple(request["output_padding"]),
-                request["groups"], tuple(request["dilation"]))
-        if request["form"] == "module":
-            module = module_for(request, request["weight"])
+    def run(header, payload):
+        t = tensors_of(header, payload)
+        x, w, b = t["input"], t["weight"], t.get("bias")
+        a, rank = header["attributes"], header["rank"]
+        if header.get("layout", "NC")[1] != "C":
+            raise ValueError("tconv torch runner: expected a channels-first layout, got %r" % header.get("layout"))
+        if a.get("api") == "torch.nn.functional.conv_transpose":
+            return functionals[rank](x, w, b, tuple(a["stride"]), tuple(a["padding"]), tuple(a["output_padding"]),
+                                     a["groups"], tuple(a["dilation"]))
+        if a.get("api") == "torch.nn.ConvTranspose.forward(output_size)":
+            module = module_for(rank, a, list(w.shape), b is not None)
             module.weight = torch.nn.Parameter(w, requires_grad=False)
             if b is not None:
                 module.bias = torch.nn.Parameter(b, requires_grad=False)
-            return module(x, output_size=list(request["output_size"]))
-        raise ValueError("tconv bridge: unknown form %r" % (request["form"],))
+            return module(x, output_size=list(a["output_size"]))
+        raise ValueError("tconv torch runner: unknown api %r" % (a.get("api"),))
 
     little = sys.byteorder == "little"
-    send(out, {"hello": True, "ok": True, "torch": torch.__version__, "python": platform.python_version(),
-               "numpy": numpy.__version__, "executable": sys.executable,
-               "threads": torch.get_num_threads()})
+    send(out, {"type": "hello", "protocol": 1, "name": "torch",
+               "version": "%s (python %s)" % (torch.__version__, platform.python_version()),
+               "convention": "torch", "layout": "channels_first", "max_in_flight": 8,
+               "threads": torch.get_num_threads(), "executable": sys.executable})
 
     while True:
         prefix = read_exact(stream, HEADER.size)
         if prefix is None:
             return 0
-        header = read_exact(stream, HEADER.unpack(prefix)[0])
-        if header is None:
+        raw = read_exact(stream, HEADER.unpack(prefix)[0])
+        if raw is None:
             return 0
-        request = json.loads(header.decode("utf-8"))
-        payload_bytes = 4 * int(request["elements"])
+        header = json.loads(raw.decode("utf-8"))
+        payload_bytes = 0
+        for described in header.get("tensors", []):
+            count = 1
+            for size in described["shape"]:
+                count *= size
+            payload_bytes += count * (4 if described["dtype"] == "float32" else 8)
         payload = bytearray(payload_bytes)
         if not read_into(stream, payload):
             return 0
         if not little:
             payload = bytearray(numpy.frombuffer(payload, dtype="<f4").astype("=f4").tobytes())
         try:
-            y = run(request, payload)
+            y = run(header, payload)
         except Exception as error:  # PyTorch's own rejection: the message is the result
             message = str(error).strip() or repr(error)
-            send(out, {"id": request["id"], "ok": False, "error": "%s: %s" % (type(error).__name__, message)})
+            send(out, {"type": "error", "id": header["id"], "message": "%s: %s" % (type(error).__name__, message)})
             continue
         data = numpy.ascontiguousarray(y.numpy(), dtype="<f4")
-        send(out, {"id": request["id"], "ok": True, "shape": list(y.shape)}, memoryview(data).cast("B"))
+        send(out, {"type": "result", "id": header["id"],
+                   "tensors": [{"name": "output", "dtype": "float32", "shape": list(y.shape)}]},
+             memoryview(data).cast("B"))
 
 
 if __name__ == "__main__":

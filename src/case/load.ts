@@ -11,6 +11,7 @@ import { EXIT, UserError, type Diagnostic } from '../errors.js';
 import { resolveGeometry } from '../geometry/resolve.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import { formatPath, locate } from './locate.js';
+import { sizeCulprit } from './sizeCulprit.js';
 import { caseFileSchema, REQUIRED_CASE_FIELDS } from './schema.js';
 import { validate, type FieldPath, type SchemaError } from './schemaDsl.js';
 import type { CaseSpec } from './types.js';
@@ -187,16 +188,15 @@ function loadCase(
     return null;
   }
   const { geometry } = resolved;
-  const sizes: [string, number, readonly number[]][] = [
+  const sizes: ['input' | 'weight' | 'output', number, readonly number[]][] = [
     ['input', geometry.inputElements, geometry.inputShape],
-    ['kernel', geometry.weightElements, geometry.weightShape],
-    ['out_channels', geometry.outputElements, geometry.outputShape],
+    ['weight', geometry.weightElements, geometry.weightShape],
+    ['output', geometry.outputElements, geometry.outputShape],
   ];
-  for (const [field, elements, shape] of sizes) {
+  for (const [what, elements, shape] of sizes) {
     if (elements > options.maxElements) {
-      const what = field === 'kernel' ? 'weight' : field === 'input' ? 'input' : 'output';
       report(
-        field,
+        sizeCulprit(what, spec, geometry),
         `the ${what} tensor [${shape.join(', ')}] has ${elements} elements, above the limit of ${options.maxElements} (raise it with --max-elements or TCONV_MAX_ELEMENTS)`,
       );
       return null;

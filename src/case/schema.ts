@@ -7,7 +7,7 @@ import type { Schema } from './schemaDsl.js';
 
 export const SCHEMA_VERSION = 1;
 
-/** Every runner name tconv knows; case files may only name these. */
+/** The built-in runners. */
 export const RUNNER_NAMES = [
   'reference',
   'tfjs-node',
@@ -17,7 +17,19 @@ export const RUNNER_NAMES = [
   'onnxruntime-web',
   'torch',
 ] as const;
-export type RunnerName = (typeof RUNNER_NAMES)[number];
+export type BuiltinRunnerName = (typeof RUNNER_NAMES)[number];
+/**
+ * A runner's name: a built-in one or one registered for a run (`--runner-exec NAME=COMMAND`,
+ * `--runner-module NAME=PATH`), so case files and expectations may name runners tconv does not ship.
+ */
+export type RunnerName = string;
+/** What a runner name may look like (external runners' names are checked against it too). */
+export const RUNNER_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
+export const runnerNameSchema: Schema = {
+  kind: 'string',
+  pattern: RUNNER_NAME_PATTERN,
+  description: `a runner: one of ${RUNNER_NAMES.join(', ')}, or a name registered with --runner-exec / --runner-module`,
+};
 
 export const LAYOUTS = ['NCW', 'NWC', 'NCHW', 'NHWC', 'NCDHW', 'NDHWC'] as const;
 export const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const;
@@ -41,9 +53,9 @@ const intOrList = (item: Schema, description: string): Schema => ({
 const paddingSchema: Schema = {
   kind: 'oneOf',
   label:
-    "'SAME' or 'VALID' (TensorFlow/Keras), {auto_pad: ...} or {pads: [...]} (ONNX), or an integer / list of integers (PyTorch)",
+    "'SAME' or 'VALID' (TensorFlow/Keras), {auto_pad: ...} or {pads: [...]} (ONNX), an integer / list of integers (PyTorch), or {webnn: [bH, eH, bW, eW]} (WebNN)",
   description:
-    'The padding, which also names the convention. SAME | VALID: TensorFlow/Keras. {auto_pad} or {pads}: ONNX ConvTranspose. An integer or list: PyTorch ConvTranspose symmetric padding.',
+    'The padding, which also names the convention. SAME | VALID: TensorFlow/Keras. {auto_pad} or {pads}: ONNX ConvTranspose. An integer or list: PyTorch ConvTranspose symmetric padding. {webnn: [beginHeight, endHeight, beginWidth, endWidth]}: WebNN convTranspose2d options.padding (2-D only).',
   options: [
     { kind: 'string', enum: ['SAME', 'VALID'], description: 'TensorFlow/Keras padding' },
     { kind: 'integer', minimum: 0, description: 'PyTorch symmetric padding (all axes)' },
@@ -72,6 +84,21 @@ const paddingSchema: Schema = {
         },
       },
     },
+    {
+      kind: 'object',
+      description:
+        'W3C WebNN MLGraphBuilder.convTranspose2d options.padding (2-D cases only); output_padding is options.outputPadding, output_shape is options.outputSizes, layout NCHW/NHWC is options.inputLayout nchw/nhwc, data.weight is the default filterLayout iohw',
+      required: ['webnn'],
+      properties: {
+        webnn: {
+          kind: 'array',
+          items: nonNegativeInt,
+          minItems: 1,
+          description:
+            'WebNN padding, 4 values "[beginningHeight, endingHeight, beginningWidth, endingWidth]" (begin/end per axis, not ONNX\'s begins-then-ends)',
+        },
+      },
+    },
   ],
 };
 
@@ -97,7 +124,7 @@ const expectedEntry: Schema = {
   description: 'A known divergence of one runner (or one of its variants) on this case.',
   required: ['runner', 'status', 'reason'],
   properties: {
-    runner: { kind: 'string', enum: RUNNER_NAMES },
+    runner: runnerNameSchema,
     variant: { kind: 'string', description: "the runner's variant (spelling) it applies to; all when absent" },
     status: { kind: 'string', enum: EXPECTED_STATUSES },
     reason: { kind: 'string', description: 'why the runner diverges' },
@@ -135,13 +162,14 @@ const caseProperties: Record<string, Schema> = {
   group: { ...positiveInt, description: 'Groups; must divide C and M (default 1).' },
   bias: { kind: 'boolean', description: 'Whether the operation adds a bias (default false).' },
   padding: paddingSchema,
-  output_padding: intOrList(nonNegativeInt, 'Output padding (ONNX/PyTorch/Keras).'),
+  output_padding: intOrList(nonNegativeInt, 'Output padding (ONNX/PyTorch/Keras; WebNN outputPadding).'),
   output_shape: {
     kind: 'array',
     items: positiveInt,
     minItems: 1,
     maxItems: 3,
-    description: "Spatial output size: TF's output_shape, ONNX's output_shape attribute, or PyTorch's output_size.",
+    description:
+      "Spatial output size: TF's output_shape, ONNX's output_shape attribute, PyTorch's output_size, or WebNN's outputSizes.",
   },
   dtype: { kind: 'string', enum: ['float32'], description: 'Element type (float32 only for now).' },
   seed: { ...nonNegativeInt, description: 'Seed for generated tensors (default: hash of file and case name).' },
@@ -166,7 +194,7 @@ const caseProperties: Record<string, Schema> = {
   tolerance: toleranceSchema,
   runners: {
     kind: 'array',
-    items: { kind: 'string', enum: RUNNER_NAMES },
+    items: runnerNameSchema,
     minItems: 1,
     description: 'Restrict the case to these runners.',
   },

@@ -148,6 +148,17 @@ export function validate(schema: Schema, value: unknown, path: FieldPath = []): 
       return [];
     case 'integer':
       if (kind !== 'integer') return mismatch();
+      // YAML reads 1e308 as an integer-valued number: past 2^53 integers are no longer exact
+      // (x + 1 === x), and the geometry computed from them overflows to Infinity.
+      if (!Number.isSafeInteger(value)) {
+        return [
+          {
+            path,
+            expected: `${expectedPhrase(schema)} up to ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`,
+            found: describeValue(value),
+          },
+        ];
+      }
       return schema.minimum !== undefined && (value as number) < schema.minimum ? mismatch() : [];
     case 'number':
       if (kind !== 'number' && kind !== 'integer') return mismatch();

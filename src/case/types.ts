@@ -15,7 +15,7 @@ export interface CaseSpec {
   readonly dilations?: number | readonly number[];
   readonly group?: number;
   readonly bias?: boolean;
-  readonly padding?: 'SAME' | 'VALID' | number | readonly number[] | OnnxPaddingSpec;
+  readonly padding?: 'SAME' | 'VALID' | number | readonly number[] | OnnxPaddingSpec | WebnnPaddingSpec;
   readonly output_padding?: number | readonly number[];
   readonly output_shape?: readonly number[];
   readonly dtype?: 'float32';
@@ -35,6 +35,11 @@ export interface CaseSpec {
 export interface OnnxPaddingSpec {
   readonly auto_pad?: 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
   readonly pads?: readonly number[];
+}
+
+/** WebNN `convTranspose2d` options.padding: [beginHeight, endHeight, beginWidth, endWidth]. */
+export interface WebnnPaddingSpec {
+  readonly webnn: readonly number[];
 }
 
 export type Distribution = 'uniform' | 'normal' | 'integers';

@@ -7,6 +7,7 @@ import { formatTensor } from '../format/tensor.js';
 import type { VariantResult } from '../run/results.js';
 import { openSession } from '../run/sessions.js';
 import { COMMON_OPTIONS, maxElementsOption, parseCommand, requirePositionals, stringList } from './options.js';
+import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions } from './runnerOptions.js';
 
 /** The stable `eval --format json` contract: one object per case and variant. */
 export interface EvalRecord {
@@ -45,10 +46,12 @@ export function evalRecord(caseId: string, result: VariantResult): EvalRecord {
 export async function evalCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand('eval', argv, {
     ...COMMON_OPTIONS,
+    ...RUNNER_REGISTRATION_OPTIONS,
     runner: { type: 'string', default: 'reference' },
     format: { type: 'string', default: 'table' },
   });
   requirePositionals('eval', positionals, 'one or more case files');
+  await registerRunnerOptions(values);
   const format = values['format'];
   if (format !== 'json' && format !== 'table') {
     throw new UserError(`--format expects json or table, got '${String(format)}'`, EXIT.invalidInput);

@@ -37,6 +37,7 @@ import { encodeNonFinite } from '../report/json.js';
 import { toolVersion } from '../run/conformance.js';
 import { loadExpectations } from '../run/expectations.js';
 import { integerOption, parseCommand, stringList } from './options.js';
+import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions, registrationArguments } from './runnerOptions.js';
 import { checkOutputPath, writeOutput } from '../report/targets.js';
 
 export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--path P]] [options]
@@ -45,7 +46,10 @@ export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--pat
       --runs N             generated cases to run (default ${DEFAULT_RUNS}; unbounded with --time)
       --time T             time budget for fuzzing, e.g. 90s, 10m, 1h (shrinking may add --shrink-time)
       --seed S             fast-check seed (default: random, printed); --path P replays one finding
-      --runners a,b        registered runners to compare (default tfjs-node,onnxruntime)
+      --runners a,b        registered runners to compare (default tfjs-node,onnxruntime and
+                           every runner given with --runner-exec / --runner-module)
+      --runner-exec NAME=COMMAND    an external runner (docs/runner-protocol.md); repeatable
+      --runner-module NAME=PATH     a JS/TS module exporting a Runner; repeatable
       --conventions c,..   tf, onnx, torch (default all)     --dims 1,2,3 (default all)
       --max-elements N     largest input/weight/output tensor (default ${DEFAULT_FUZZ_MAX_ELEMENTS})
       --save DIR           where minimal findings are written (default cases/regressions; --no-save)
@@ -58,6 +62,7 @@ export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--pat
 `;
 
 export const FUZZ_OPTIONS = {
+  ...RUNNER_REGISTRATION_OPTIONS,
   runs: { type: 'string' },
   time: { type: 'string' },
   seed: { type: 'string' },
@@ -136,7 +141,7 @@ interface ParsedFuzz {
   readonly junit: string | null;
 }
 
-function parseFuzzArguments(argv: readonly string[]): ParsedFuzz {
+function parseFuzzArguments(argv: readonly string[], registered: readonly string[]): ParsedFuzz {
   const { values, positionals } = parseCommand('fuzz', argv, FUZZ_OPTIONS);
   if (positionals.length)
     throw new UserError(`tconv fuzz: unexpected argument '${positionals[0]}' (see tconv help)`, EXIT.invalidInput);
@@ -187,7 +192,8 @@ function parseFuzzArguments(argv: readonly string[]): ParsedFuzz {
       path,
       runs,
       timeMs,
-      runners: runnerNames.length ? [...new Set(runnerNames)] : [...DEFAULT_FUZZ_RUNNERS],
+      runners: runnerNames.length ? [...new Set(runnerNames)] : [...DEFAULT_FUZZ_RUNNERS, ...registered],
+      registration: registrationArguments(values),
       conventions,
       dims,
       maxElements,
@@ -215,6 +221,7 @@ export function fuzzReplayCommand(options: FuzzReportOptions, found: Pick<FuzzFi
     `--dims ${options.dims.join(',')}`,
     `--max-elements ${options.maxElements}`,
     ...(options.expectations ? [`--expectations ${options.expectations}`] : []),
+    ...(options.registration ?? []),
   ];
   return parts.join(' ');
 }
@@ -256,7 +263,8 @@ const budgetText = (options: FuzzReportOptions): string =>
     .join(', ');
 
 export async function fuzzCommand(argv: readonly string[]): Promise<number> {
-  const parsed = parseFuzzArguments(argv);
+  const registered = await registerRunnerOptions(parseCommand('fuzz', argv, FUZZ_OPTIONS).values);
+  const parsed = parseFuzzArguments(argv, registered);
   if (parsed.json) checkOutputPath('--json', parsed.json, 'json');
   if (parsed.junit) checkOutputPath('--junit', parsed.junit, 'junit');
   const options = parsed.report;
@@ -306,6 +314,7 @@ export async function fuzzCommand(argv: readonly string[]): Promise<number> {
             versions,
             toolVersion: toolVersion(),
             fuzzReplay: fuzz,
+            registration: options.registration ?? [],
           });
           replay = { file: saved.path, run: saved.runReplay, fuzz };
         }

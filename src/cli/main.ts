@@ -1,8 +1,10 @@
 /** The `tconv` command line: dispatch, and the one place that turns errors into exit codes. */
 import { EXIT, UserError, formatDiagnostic } from '../errors.js';
+import { COMPARE_USAGE, compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
 import { explainCommand } from './explain.js';
 import { FUZZ_USAGE, fuzzCommand } from './fuzz.js';
+import { IMPORT_USAGE, importCommand } from './import.js';
 import { mergeCommand } from './merge.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
@@ -24,7 +26,7 @@ Usage:
                                                print each case's output tensor
   tconv explain FILE... [--case NAME] [--format text|json]
                                                resolved geometry and every framework's spelling
-${FUZZ_USAGE}  tconv schema [--write PATH]                  the case file JSON Schema
+${COMPARE_USAGE}${FUZZ_USAGE}${IMPORT_USAGE}  tconv schema [--write PATH]                  the case file JSON Schema
   tconv help
 
 Common options:
@@ -42,6 +44,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   schema: schemaCommand,
   merge: mergeCommand,
   fuzz: fuzzCommand,
+  compare: compareCommand,
+  import: importCommand,
 };
 
 export const INTERNAL_ERROR_EXIT = 4;

@@ -24,9 +24,11 @@ import {
   requirePositionals,
   stringList,
 } from './options.js';
+import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions, unknownRunnerWarnings } from './runnerOptions.js';
 
 export const RUN_OPTIONS = {
   ...COMMON_OPTIONS,
+  ...RUNNER_REGISTRATION_OPTIONS,
   runners: { type: 'string', multiple: true },
   filter: { type: 'string', multiple: true },
   shard: { type: 'string' },
@@ -54,6 +56,7 @@ async function openSessions(names: readonly string[], timeoutMs: number): Promis
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand('run', argv, RUN_OPTIONS);
   requirePositionals('run', positionals, 'case files or directories');
+  await registerRunnerOptions(values);
   const runnerNames = stringList(values['runners']);
   const selectedRunners = runnerNames.length ? runnerNames : registeredRunners().map((entry) => entry.runner.name);
   const filters = stringList(values['filter']);
@@ -63,6 +66,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const expectations = typeof values['expectations'] === 'string' ? loadExpectations(values['expectations']) : [];
   const files = loadCaseFiles(positionals, { maxElements: maxElementsOption(values['max-elements']) });
   const cases = selectForRun(selectCases(files, stringList(values['case'])), filters, shard);
+  for (const warning of unknownRunnerWarnings(cases)) process.stderr.write(`tconv: warning: ${warning}\n`);
   const sessions = await openSessions(selectedRunners, timeoutMs);
   const live = process.stdout.isTTY === true;
   let failures = 0;

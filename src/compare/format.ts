@@ -1,7 +1,14 @@
 /** torch.testing-style text for a `Comparison` (reporters can use these lines or render the data). */
 import { spatialAxisNames } from './coords.js';
 import type { JsonNumber } from './json.js';
-import type { Comparison, ElementReport, HistogramBucket, RunnerAgreement, ValuesComparison } from './types.js';
+import type {
+  Comparison,
+  Diagnosis,
+  ElementReport,
+  HistogramBucket,
+  RunnerAgreement,
+  ValuesComparison,
+} from './types.js';
 
 /** Compact number: integers as is, else 4 significant digits ("0.5", "1.234e-7"). */
 export function formatValue(value: JsonNumber | null, digits = 4): string {
@@ -47,9 +54,20 @@ function histogramText(buckets: readonly HistogramBucket[], onlyNonEmpty: boolea
     .join(', ');
 }
 
-function elementLine(element: ElementReport): string {
+/**
+ * What the two sides of a comparison are called: torch's "actual" / "expected" for a runner's
+ * output, "expect" / "reference" for a documented expect held against the reference (there
+ * "expected" would name the wrong side).
+ */
+export function sideLabels(c: Pick<Comparison, 'subject'>): { readonly actual: string; readonly expected: string } {
+  return c.subject === 'expect'
+    ? { actual: 'expect', expected: 'reference' }
+    : { actual: 'actual', expected: 'expected' };
+}
+
+function elementLine(element: ElementReport, sides: ReturnType<typeof sideLabels>): string {
   return (
-    `  ${indexText(element)}: actual ${formatValue(element.actual)}, expected ${formatValue(element.expected)}, ` +
+    `  ${indexText(element)}: ${sides.actual} ${formatValue(element.actual)}, ${sides.expected} ${formatValue(element.expected)}, ` +
     `|diff| ${formatValue(element.absDiff)} (${formatValue(element.ulpDiff)} ulp), allowed ${formatValue(element.allowed)}` +
     (element.close ? '' : ' MISMATCH')
   );
@@ -69,6 +87,7 @@ function valuesLines(c: ValuesComparison): string[] {
     return lines;
   }
   lines.push(`Values are not close (tolerance: ${c.tolerance.description})`);
+  if (c.subject === 'expect') lines.push("Compared: the case's documented expect against the float64 reference");
   const nf = c.nonFinite;
   if (nf.nan + nf.posInf + nf.negInf > 0) {
     const firsts = [
@@ -111,10 +130,22 @@ function valuesLines(c: ValuesComparison): string[] {
   );
   if (s.worst.length > 0) {
     lines.push(`Worst ${s.worst.length} element${s.worst.length === 1 ? '' : 's'} (by |diff| / allowed):`);
-    lines.push(...s.worst.map(elementLine));
+    lines.push(...s.worst.map((element) => elementLine(element, sideLabels(c))));
   }
-  if (c.diagnosis) lines.push(`Diagnosis: ${c.diagnosis.summary}`);
+  if (c.diagnosis) {
+    lines.push(`Diagnosis: ${c.diagnosis.summary}`);
+    lines.push(...notTriedLines(c.diagnosis));
+  }
   return lines;
+}
+
+/** Hypotheses whose test could not fail here, or that fit but were refused, with why. */
+function notTriedLines(diagnosis: Diagnosis): string[] {
+  return diagnosis.tried.flatMap((tried) => {
+    if (tried.notTried) return [`Not tried: ${tried.label}: ${tried.notTried}`];
+    if (tried.rejected) return [`Not named: ${tried.label}: ${tried.rejected}`];
+    return [];
+  });
 }
 
 export function formatComparison(c: Comparison): string[] {

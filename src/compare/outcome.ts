@@ -1,6 +1,7 @@
 /**
- * The comparator: one runner variant's outcome against the float64 reference. gpuweb/cts style:
- * it returns data and never throws (an internal failure becomes a `stage: 'internal'` result).
+ * The comparator: one runner variant's outcome (or a case's documented `expect`, `subject: 'expect'`)
+ * against the float64 reference. gpuweb/cts style: it returns data and never throws (an internal
+ * failure becomes a `stage: 'internal'` result).
  *
  * Stages, in order; the first that fails decides:
  * 1. outcome: not 'ok' -> verdict 'unsupported' | 'error' | 'crashed' | 'timeout' with the message.
@@ -19,7 +20,7 @@ import { plainShape } from './json.js';
 import { shapeCauses } from './shape.js';
 import { computeStatistics } from './statistics.js';
 import { toleranceReport, type Tolerance } from './tolerance.js';
-import type { Comparison, Diagnosis, InternalComparison, ToleranceReport } from './types.js';
+import type { Comparison, ComparisonSubject, Diagnosis, InternalComparison, ToleranceReport } from './types.js';
 
 export type { ReferenceValues } from './diagnose.js';
 
@@ -36,6 +37,11 @@ export interface CompareOutcomeInput {
   readonly worstCount?: number;
   /** Run the diagnosis on a mismatch (default true). */
   readonly diagnose?: boolean;
+  /**
+   * What `outcome` is (default 'runner'): 'expect' when it is the case's documented `expect`, held
+   * against the reference; the diagnosis then explains the expect, and reports label it so.
+   */
+  readonly subject?: ComparisonSubject;
 }
 
 function errorMessage(error: unknown): string {
@@ -80,6 +86,7 @@ function internal(input: Partial<CompareOutcomeInput>, message: string): Interna
   }
   return {
     schemaVersion: 1,
+    subject: input.subject === 'expect' ? 'expect' : 'runner',
     verdict: 'error',
     stage: 'internal',
     passed: false,
@@ -101,8 +108,10 @@ export function compareOutcome(input: CompareOutcomeInput): Comparison {
 function compareOutcomeUnchecked(input: CompareOutcomeInput): Comparison {
   const { outcome, reference, geometry, tolerance } = input;
   const nanEqual = input.nanEqual ?? false;
+  const subject: ComparisonSubject = input.subject === 'expect' ? 'expect' : 'runner';
   const base = {
     schemaVersion: 1 as const,
+    subject,
     layout: geometry.layout,
     expectedShape: plainShape(geometry.outputShape),
     tolerance: safeToleranceReport(tolerance, nanEqual),
@@ -201,6 +210,7 @@ function compareOutcomeUnchecked(input: CompareOutcomeInput): Comparison {
         mismatchMask,
         indexer,
         locationOnly: nonFiniteMismatch,
+        subject,
       });
     } catch (error) {
       const detail = `diagnosis failed: ${errorMessage(error)}`;
@@ -214,6 +224,7 @@ function compareOutcomeUnchecked(input: CompareOutcomeInput): Comparison {
           stridePhases: [],
           channels: null,
           batches: null,
+          bands: [],
         },
         tried: [],
         summary: detail,

@@ -4,7 +4,8 @@
  * (console, JSON, JUnit, HTML) render from it and `JSON.parse(JSON.stringify(c))` deep-equals `c`.
  *
  * Conventions used throughout:
- * - "expected" is the float64 reference output, "actual" is the runner's output.
+ * - "expected" is the float64 reference output, "actual" is the output under test: a runner's, or
+ *   the case's documented `expect` (`subject` says which, and reports label the sides by it).
  * - Flat indices are into the output in the geometry's layout (row-major).
  * - `coordinates` are in the LAYOUT's order: (n, c, h, w) for NCHW, (n, h, w, c) for NHWC;
  *   `named` gives the same position by name ({ n, c, d?, h?, w }).
@@ -46,9 +47,17 @@ export interface ToleranceReport {
   readonly description: string;
 }
 
+/**
+ * What the comparison holds against the reference: a runner's output, or the case's documented
+ * `expect` (pasted from another framework). Reports name the "actual" side by it.
+ */
+export type ComparisonSubject = 'runner' | 'expect';
+
 interface ComparisonBase {
   /** Bumped when a field changes meaning. */
   readonly schemaVersion: 1;
+  /** The side under test (absent in reports written before it existed: 'runner'). */
+  readonly subject?: ComparisonSubject;
   readonly verdict: ComparisonVerdict;
   readonly stage: ComparisonStage;
   /** verdict === 'pass'. */
@@ -219,10 +228,14 @@ export type ExplanationKind =
   | 'layout'
   | 'bias-missing'
   | 'bias-doubled'
+  /** Rows of the input along one axis never read (a loop bound from the wrong size / stride / axis). */
+  | 'input-rows-missing'
   /** Within the error bound of reduced-precision arithmetic (float16 / TF32 / bfloat16). */
   | 'reduced-precision'
   /** Location patterns (no transformation fits). */
   | 'border'
+  /** Mismatches fill a contiguous band of indices along some axis (a wrong region). */
+  | 'band'
   | 'stride-phase'
   | 'channels'
   | 'batch'
@@ -255,8 +268,15 @@ export interface TriedHypothesis {
   /** A short label, e.g. 'beginCrop H+1'. */
   readonly label: string;
   readonly fits: boolean;
-  /** Elements still mismatching under it (null when rejected early, on a cheap partial check). */
+  /** Elements still mismatching under it (null when rejected early, or not tried). */
   readonly mismatched: number | null;
+  /**
+   * Set when the hypothesis was not tested because its test could not fail on this case (e.g. an
+   * error bound as large as the outputs, or a candidate the reference already fits): why.
+   */
+  readonly notTried?: string;
+  /** Set when the output is within the hypothesis' bound but its other checks fail (fits is false): why. */
+  readonly rejected?: string;
 }
 
 /** Where the mismatches are. */
@@ -277,13 +297,22 @@ export interface LocationSummary {
   readonly channels: number[] | null;
   /** Batch items with mismatches, when not all of them; else null. */
   readonly batches: number[] | null;
+  /**
+   * Spatial axes whose mismatches fill one contiguous run of output indices `from..to` (of `size`)
+   * densely (at least half of the elements there), not the whole axis: a wrong region. Absent in
+   * reports written before it existed.
+   */
+  readonly bands?: { readonly axis: string; readonly from: number; readonly to: number; readonly size: number }[];
 }
 
 export interface Diagnosis {
   /**
-   * The first transformation that fits within the tolerance (shift, kernel, axes, layout, bias); else a
-   * location pattern (border, stride-phase, channels, batch); else 'reduced-precision' when the error
-   * fits a float16/TF32 or bfloat16 bound; else kind 'none' ("no known pattern").
+   * The first transformation that fits within the tolerance (shift, kernel, axes, layout, bias,
+   * input rows not read) and that a correct output would not fit as well; else a location pattern
+   * (border, stride-phase, channels, batch, band); else 'reduced-precision' when the error fits a
+   * float16/TF32 or bfloat16 bound that is not vacuous on the case and looks like rounding; else
+   * kind 'none' ("no known pattern"). Of a runner's output, or of a documented expect
+   * (`Comparison.subject`), in words for that side.
    */
   readonly explanation: Explanation;
   readonly location: LocationSummary;

@@ -14,6 +14,8 @@ export function describeConvention(convention: ConventionSource): string {
       return `ONNX auto_pad=${convention.autoPad}${shape(convention.pads, 'pads')}${shape(convention.outputShape, 'output_shape')}${convention.outputPadding.some(Boolean) ? shape(convention.outputPadding, 'output_padding') : ''}`;
     case 'torch':
       return `PyTorch padding [${convention.padding.join(', ')}]${convention.outputPadding.some(Boolean) ? shape(convention.outputPadding, 'output_padding') : ''}${shape(convention.outputSize, 'output_size')}`;
+    case 'webnn':
+      return `WebNN convTranspose2d padding [${convention.padding.join(', ')}] (bH, eH, bW, eW)${convention.outputPadding.some(Boolean) ? shape(convention.outputPadding, 'outputPadding') : ''}${shape(convention.outputSizes, 'outputSizes')}`;
   }
 }
 
@@ -69,6 +71,7 @@ const FRAMEWORK_LABEL: Record<Spelling['framework'], string> = {
   keras: 'Keras',
   onnx: 'ONNX',
   pytorch: 'PyTorch',
+  webnn: 'WebNN',
 };
 
 function spellingLines(spelling: Spelling): string[] {

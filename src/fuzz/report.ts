@@ -48,6 +48,8 @@ export interface FuzzReportOptions {
   readonly shrinkTimeMs: number;
   readonly maxFindings: number;
   readonly recycleEvery: number;
+  /** `--runner-exec` / `--runner-module` options as given (replays need them). */
+  readonly registration?: readonly string[];
 }
 
 /** Where a finding was saved and how to replay it. */

@@ -28,6 +28,8 @@ export interface SaveContext {
   readonly toolVersion: string;
   /** The `tconv fuzz ...` command that replays this finding (without the program name). */
   readonly fuzzReplay: string;
+  /** Options that register the runners the replay needs (`--runner-exec "NAME=COMMAND"` ...). */
+  readonly registration?: readonly string[];
   /** Timestamp for the header (injectable for tests). */
   readonly date?: Date;
 }
@@ -178,7 +180,8 @@ export function saveFinding(found: FuzzFinding, context: SaveContext): SavedFind
   });
   for (let attempt = 1; ; attempt++) {
     const path = join(context.dir, findingFileName(found, attempt));
-    const runReplay = `tconv run ${quote(path)} --runners ${found.finding.runner === 'reference' ? 'all' : found.finding.runner}`;
+    const registration = (context.registration ?? []).map((option) => ` ${option}`).join('');
+    const runReplay = `tconv run ${quote(path)} --runners ${found.finding.runner === 'reference' ? 'all' : found.finding.runner}${registration}`;
     const text = `${headerLines(found, context, path, runReplay).join('\n')}\n${body}`;
     let descriptor: number;
     try {

@@ -6,6 +6,8 @@
  *   `deconv_output_length` (keras/src/utils/conv_utils.py).
  * - ONNX: ConvTranspose, opsets 11 and 22 (docs/Operators.md#ConvTranspose).
  * - PyTorch: torch.nn.ConvTranspose{1,2,3}d and `_ConvTransposeNd._output_padding`.
+ * - WebNN: W3C Web Neural Network API, MLGraphBuilder.convTranspose2d() method steps and
+ *   "calculate convtranspose output size" (https://www.w3.org/TR/webnn/#api-mlgraphbuilder-convtranspose2d).
  */
 import { effectiveKernelSize, fullOutputSize } from './build.js';
 
@@ -61,6 +63,30 @@ export function tfAcceptedOutputRange(a: AxisParams, padding: 'SAME' | 'VALID'):
   if (padding === 'SAME') return [a.stride * (a.inputSize - 1) + 1, a.stride * a.inputSize];
   const fullSize = full(a);
   return [fullSize, fullSize + a.stride - 1];
+}
+
+/**
+ * Explicit paddings (tf.nn.conv2d_transpose only; conv1d/conv3d_transpose take only 'SAME' or
+ * 'VALID'): Conv2DBackpropInput with padding EXPLICIT recomputes the forward output size as
+ * floor((o + pad_begin + pad_end - k_eff) / s) + 1 and requires it to equal i; it crops pad_begin
+ * at the start. So o + pad_begin + pad_end must lie in [full, full + s - 1].
+ */
+export function tfExplicitPaddingAccepted(
+  a: AxisParams,
+  outputSize: number,
+  padBegin: number,
+  padEnd: number,
+): boolean {
+  const span = outputSize + padBegin + padEnd;
+  return padBegin >= 0 && padEnd >= 0 && span >= full(a) && span <= full(a) + a.stride - 1;
+}
+
+/** Keras 3 BaseConv: "`strides > 1` not supported in conjunction with `dilation_rate > 1`" (any axes). */
+export function kerasStridesWithDilation(axes: readonly AxisParams[]): string | null {
+  if (!axes.some((a) => a.stride > 1) || !axes.some((a) => a.dilation > 1)) return null;
+  const strides = axes.map((a) => a.stride).join(', ');
+  const dilations = axes.map((a) => a.dilation).join(', ');
+  return `Keras 3 raises "\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`" for its conv layers (strides (${strides}), dilation_rate (${dilations}))`;
 }
 
 /** TF's crop for an accepted o: total = max(0, full - o), begin = floor(total / 2) (SAME). */
@@ -121,6 +147,18 @@ export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 export function onnxBeginCrop(autoPad: AutoPad, totalPadding: number): number {
   const total = Math.max(0, totalPadding);
   return autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
+}
+
+/**
+ * ONNX's total padding for an output size: stride*(input-1) + output_padding + k_eff - output.
+ * Its split (onnxBeginCrop) is defined only for a total >= 0: the spec derives the pads from it
+ * and pads must be >= 0. For a negative total (kernel 1 or 2 with stride 3, say) implementations
+ * disagree: ONNX Runtime returns a shorter output for auto_pad SAME_* (min(i*s, full + op)) and
+ * appends zeros at the end for output_shape (or rejects it), while the onnx reference evaluator
+ * puts the extra zero rows at the start. A spelling relying on such a total is not portable.
+ */
+export function onnxTotalPadding(a: AxisParams, outputSize: number, outputPadding: number): number {
+  return full(a) + outputPadding - outputSize;
 }
 
 /** ONNX: "Each padding value in output_padding must be less than the corresponding stride/dilation dimension". */
@@ -218,4 +256,64 @@ export function resolveTorchAxis(
     };
   }
   return { beginCrop: padding, outputSize: size, outputPadding: effectivePadding };
+}
+
+// ---------------------------------------------------------------- WebNN
+
+/** WebNN "calculate convtranspose output size": (i - 1) * s + k_eff - beginningPadding - endingPadding. */
+export function webnnCalculatedOutputSize(a: AxisParams, beginningPadding: number, endingPadding: number): number {
+  return full(a) - beginningPadding - endingPadding;
+}
+
+/**
+ * WebNN convTranspose2d, one spatial axis (height: padding[0], padding[1], strides[0]; width:
+ * padding[2], padding[3], strides[1]). The spec defines only the output shape; the values follow
+ * its formula "outputSize = (inputSize - 1) * stride + (filterSize - 1) * dilation + 1 -
+ * beginningPadding - endingPadding + outputPadding" read as ONNX/PyTorch do: `beginningPadding`
+ * elements cropped at the start, the output padding appended at the end (zeros plus bias past full).
+ */
+export function resolveWebnnAxis(
+  a: AxisParams,
+  beginningPadding: number,
+  endingPadding: number,
+  outputPadding: number,
+  outputSizes: number | null,
+): AxisOutcome {
+  const calculated = webnnCalculatedOutputSize(a, beginningPadding, endingPadding);
+  let outputSize: number;
+  if (outputSizes !== null) {
+    // Spec: "If outputHeight is less than calculatedOutputHeight, or outputHeight is greater than or
+    // equal to calculatedOutputHeight + strides[0], then throw a TypeError" (width likewise).
+    if (outputSizes < calculated || outputSizes >= calculated + a.stride) {
+      return {
+        field: 'output_shape',
+        message: `WebNN throws a TypeError: outputSizes ${outputSizes} must be in [calculated, calculated + stride) = [${calculated}, ${calculated + a.stride}) ("If outputHeight is less than calculatedOutputHeight, or outputHeight is greater than or equal to calculatedOutputHeight + strides[0], then throw a TypeError"; calculated = (${a.inputSize} - 1) * ${a.stride} + ${effectiveKernelSize(a.kernelSize, a.dilation)} - ${beginningPadding} - ${endingPadding})`,
+      };
+    }
+    outputSize = outputSizes;
+  } else {
+    // Spec (only without outputSizes): "If options.outputPadding[0] is greater than or equal to
+    // options.strides[0], or options.outputPadding[1] is greater than or equal to options.strides[1],
+    // then throw a TypeError". Unlike ONNX and PyTorch, a dilation larger than the stride does not help.
+    if (outputPadding >= a.stride) {
+      return {
+        field: 'output_padding',
+        message: `WebNN throws a TypeError: outputPadding ${outputPadding} is not less than the stride ${a.stride} ("If options.outputPadding[0] is greater than or equal to options.strides[0], ... then throw a TypeError"; a larger dilation does not allow it, unlike ONNX and PyTorch)`,
+      };
+    }
+    outputSize = calculated + outputPadding;
+  }
+  // Spec: "If either outputHeight or outputWidth is not a valid dimension, then throw a TypeError"
+  // (a valid dimension is an integer greater than zero).
+  if (outputSize <= 0) {
+    return {
+      field: 'padding',
+      message: `WebNN throws a TypeError: the output size would be ${outputSize} ((i - 1) * s + k_eff - beginningPadding ${beginningPadding} - endingPadding ${endingPadding} + outputPadding ${outputPadding}), not a valid dimension ("an integer greater than zero")`,
+    };
+  }
+  return {
+    beginCrop: beginningPadding,
+    outputSize,
+    outputPadding: outputSizes !== null ? outputSizes - calculated : outputPadding,
+  };
 }

@@ -2,13 +2,14 @@
  * Resolves a case, in whichever convention it is written, into the canonical geometry. This is the
  * only place that interprets padding; everything downstream reads `ConvTransposeGeometry`.
  */
-import type { CaseSpec, OnnxPaddingSpec } from '../case/types.js';
+import type { CaseSpec, OnnxPaddingSpec, WebnnPaddingSpec } from '../case/types.js';
 import { buildGeometry, isChannelsLast, layoutFor, type AxisCrop } from './build.js';
 import {
   isViolation,
   resolveOnnxAxis,
   resolveTfAxis,
   resolveTorchAxis,
+  resolveWebnnAxis,
   type AxisOutcome,
   type AxisParams,
 } from './conventions.js';
@@ -96,8 +97,53 @@ function checkChannels(spec: CaseSpec, channels: number, issues: GeometryIssue[]
   }
 }
 
+function isWebnnPadding(padding: CaseSpec['padding']): padding is WebnnPaddingSpec {
+  return typeof padding === 'object' && padding !== null && 'webnn' in padding;
+}
+
 function isOnnxPadding(padding: CaseSpec['padding']): padding is OnnxPaddingSpec {
-  return typeof padding === 'object' && padding !== null && !Array.isArray(padding);
+  return typeof padding === 'object' && padding !== null && !Array.isArray(padding) && !isWebnnPadding(padding);
+}
+
+/**
+ * The WebNN form, checked with the convTranspose2d method steps (each failure is a TypeError
+ * there). The case's `layout` NCHW/NHWC is options.inputLayout; rank and layout are checked first.
+ */
+function webnnConvention(
+  padding: WebnnPaddingSpec,
+  spec: CaseSpec,
+  rank: Rank,
+  outputSizes: number[] | null,
+  issues: GeometryIssue[],
+): ConventionSource | null {
+  if (rank !== 2) {
+    issues.push({
+      field: 'padding',
+      message: `WebNN convTranspose2d is 2-D only: input and filter must have rank 4 ("If input's rank is not its allowed rank, then throw a TypeError"), but this kernel has ${rank} spatial axes`,
+    });
+    return null;
+  }
+  if (padding.webnn.length !== 4) {
+    issues.push({
+      field: 'padding',
+      message: `WebNN padding needs 4 values [beginningHeight, endingHeight, beginningWidth, endingWidth], got ${padding.webnn.length} ("if options.padding's size is not 4, then throw a TypeError")`,
+    });
+    return null;
+  }
+  if (outputSizes && spec.output_padding !== undefined) {
+    issues.push({
+      field: 'output_padding',
+      message:
+        'with WebNN padding give either output_shape (outputSizes) or output_padding (outputPadding), not both: "When the output sizes are explicitly specified, the output padding values in outputPadding are ignored"',
+    });
+    return null;
+  }
+  return {
+    kind: 'webnn',
+    padding: [...padding.webnn],
+    outputPadding: perAxis(spec.output_padding, 0, rank, 'output_padding', issues),
+    outputSizes,
+  };
 }
 
 /** The convention as written, with per-axis values expanded. */
@@ -109,6 +155,7 @@ function conventionOf(spec: CaseSpec, rank: Rank, issues: GeometryIssue[]): Conv
   if (padding === 'SAME' || padding === 'VALID') {
     return { kind: 'tf', padding, outputShape, outputPadding: givenOutputPadding };
   }
+  if (isWebnnPadding(padding)) return webnnConvention(padding, spec, rank, outputShape, issues);
   if (isOnnxPadding(padding)) {
     const autoPad = padding.auto_pad ?? 'NOTSET';
     if (padding.pads && autoPad !== 'NOTSET') {
@@ -165,6 +212,15 @@ function resolveAxis(convention: ConventionSource, axis: number, params: AxisPar
         convention.padding[axis] ?? 0,
         convention.outputSize ? null : (convention.outputPadding[axis] ?? 0),
         convention.outputSize?.[axis] ?? null,
+      );
+    case 'webnn':
+      // padding is [beginningHeight, endingHeight, beginningWidth, endingWidth]: per axis begin, end.
+      return resolveWebnnAxis(
+        params,
+        convention.padding[2 * axis] ?? 0,
+        convention.padding[2 * axis + 1] ?? 0,
+        convention.outputPadding[axis] ?? 0,
+        convention.outputSizes?.[axis] ?? null,
       );
   }
 }

@@ -5,17 +5,21 @@
  */
 import {
   kerasOutputSize,
+  kerasStridesWithDilation,
   onnxOutputPaddingViolation,
+  onnxTotalPadding,
   resolveOnnxAxis,
   tfAcceptedOutputRange,
   tfBeginCrop,
+  tfExplicitPaddingAccepted,
   torchOutputPaddingViolation,
   type AutoPad,
   type AxisParams,
 } from './conventions.js';
 import type { AxisGeometry, ConvTransposeGeometry } from './types.js';
+import { webnnSpellings, type WebnnCall } from './webnn.js';
 
-export type Framework = 'tensorflow' | 'keras' | 'onnx' | 'pytorch';
+export type Framework = 'tensorflow' | 'keras' | 'onnx' | 'pytorch' | 'webnn';
 
 export interface OnnxAttributes {
   readonly kernel_shape: readonly number[];
@@ -36,6 +40,28 @@ export interface TfCall {
   readonly dilations: readonly number[];
 }
 
+/** tf.nn.conv2d_transpose with explicit paddings (2-D only): padding=[[0, 0], *paddings, [0, 0]]. */
+export interface TfExplicitCall {
+  /** [begin, end] per spatial axis. */
+  readonly paddings: readonly (readonly [number, number])[];
+  /** Full output shape [N, spatial..., M]. */
+  readonly outputShape: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+}
+
+/** Keras 3 `keras.layers.Conv{1,2,3}DTranspose` constructor arguments (channels_last data). */
+export interface KerasCall {
+  readonly filters: number;
+  readonly kernelSize: readonly number[];
+  readonly strides: readonly number[];
+  readonly padding: 'same' | 'valid';
+  /** Per axis, or null for Keras's `None` (its own output length). */
+  readonly outputPadding: readonly number[] | null;
+  readonly dilationRate: readonly number[];
+  readonly useBias: boolean;
+}
+
 /** PyTorch ConvTranspose arguments (per spatial axis); outputSize for forward(x, output_size). */
 export interface TorchCall {
   readonly padding: readonly number[];
@@ -52,7 +78,11 @@ export type Spelling =
       readonly notes: readonly string[];
       readonly onnx?: OnnxAttributes;
       readonly tf?: TfCall;
+      /** Set instead of `tf` for the explicit-paddings form (runners use `tf` only). */
+      readonly tfExplicit?: TfExplicitCall;
+      readonly keras?: KerasCall;
       readonly torch?: TorchCall;
+      readonly webnn?: WebnnCall;
     }
   | { readonly framework: Framework; readonly form: string; readonly expressible: false; readonly reason: string };
 
@@ -129,21 +159,43 @@ function onnxPadsForm(g: ConvTransposeGeometry): Spelling {
   };
 }
 
-/** Per axis, an output_padding under which ONNX's rule reproduces this axis's crop. */
-function matchOnnxAxis(axis: AxisGeometry, autoPad: AutoPad, outputShape: number | null): number | null {
+/** Whether the form splits a total padding (auto_pad SAME_* or output_shape) rather than taking pads. */
+const splitsTotal = (autoPad: AutoPad, outputShape: number | null): boolean =>
+  outputShape !== null || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER';
+
+/**
+ * Per axis, an output_padding under which ONNX's rule reproduces this axis's crop. `portable`
+ * skips those whose total padding is negative (conventions.ts onnxTotalPadding: the spec gives
+ * no split there, so tconv's clamp is a choice ONNX Runtime and the reference evaluator do not share).
+ */
+function matchOnnxAxis(
+  axis: AxisGeometry,
+  autoPad: AutoPad,
+  outputShape: number | null,
+  portable: boolean,
+): number | null {
   for (const op of outputPaddingCandidates(axis)) {
     const outcome = resolveOnnxAxis(params(axis), autoPad, 0, 0, outputShape, op);
-    if ('beginCrop' in outcome && outcome.beginCrop === axis.beginCrop && outcome.outputSize === axis.outputSize) {
-      return op;
+    if (!('beginCrop' in outcome) || outcome.beginCrop !== axis.beginCrop || outcome.outputSize !== axis.outputSize) {
+      continue;
     }
+    if (portable && splitsTotal(autoPad, outputShape) && onnxTotalPadding(params(axis), axis.outputSize, op) < 0) {
+      continue;
+    }
+    return op;
   }
   return null;
 }
 
-function onnxMatchedForm(g: ConvTransposeGeometry, autoPad: AutoPad, withOutputShape: boolean): Spelling | null {
+function onnxMatchedForm(
+  g: ConvTransposeGeometry,
+  autoPad: AutoPad,
+  withOutputShape: boolean,
+  portable = false,
+): Spelling | null {
   const outputPadding: number[] = [];
   for (const axis of g.axes) {
-    const op = matchOnnxAxis(axis, autoPad, withOutputShape ? axis.outputSize : null);
+    const op = matchOnnxAxis(axis, autoPad, withOutputShape ? axis.outputSize : null, portable);
     if (op === null) return null;
     outputPadding.push(op);
   }
@@ -193,6 +245,62 @@ export function onnxSpellings(g: ConvTransposeGeometry): Spelling[] {
   return spellings;
 }
 
+/**
+ * A form that reproduces the crop only through a negative total padding on some axis: not
+ * portable (conventions.ts onnxTotalPadding), so `explain` does not offer it.
+ */
+function notPortable(g: ConvTransposeGeometry, spelling: Spelling, withOutputShape: boolean, pads: boolean): Spelling {
+  const outputPadding = spelling.expressible ? (spelling.onnx?.output_padding ?? []) : [];
+  const totals = g.axes.map((axis, index) =>
+    onnxTotalPadding(params(axis), axis.outputSize, outputPadding[index] ?? 0),
+  );
+  const runtime = withOutputShape
+    ? 'ONNX Runtime appends the extra zeros at the end (and rejects an output_shape >= full + stride)'
+    : 'ONNX Runtime returns a shorter output (min(i*s, full + output_padding))';
+  return {
+    framework: 'onnx',
+    form: spelling.form,
+    expressible: false,
+    reason: `not portable: the total padding s*(i-1) + output_padding + k_eff - o is ${totals.join(', ')} per axis, negative where this output is longer than full + output_padding, and the spec gives no split for a negative total: ${runtime}, while the onnx reference evaluator puts the extra zero rows at the start${pads ? '; use the pads form' : ''}`,
+  };
+}
+
+/**
+ * The ONNX forms `explain` offers: those of `onnxSpellings` whose total padding is >= 0 on every
+ * axis (trying every output_padding for that), the others marked not portable. The runners keep
+ * running `onnxSpellings` (all forms, as ORT's known divergences are recorded on them).
+ */
+export function onnxPortableSpellings(g: ConvTransposeGeometry): Spelling[] {
+  const spellings: Spelling[] = [onnxPadsForm(g)];
+  const family = (autoPads: readonly AutoPad[], withOutputShape: boolean): Spelling[] =>
+    autoPads.flatMap((autoPad) => {
+      const portable = onnxMatchedForm(g, autoPad, withOutputShape, true);
+      if (portable) return [portable];
+      const any = onnxMatchedForm(g, autoPad, withOutputShape);
+      return any ? [notPortable(g, any, withOutputShape, spellings[0]!.expressible)] : [];
+    });
+  const autoForms = family(['SAME_UPPER', 'SAME_LOWER', 'VALID'], false);
+  spellings.push(
+    ...(autoForms.length
+      ? autoForms
+      : [{ framework: 'onnx' as const, form: 'auto_pad', expressible: false as const, reason: autoPadReason(g) }]),
+  );
+  const shapeForms = family(['NOTSET', 'SAME_UPPER'], true);
+  spellings.push(
+    ...(shapeForms.length
+      ? shapeForms
+      : [
+          {
+            framework: 'onnx' as const,
+            form: 'output_shape',
+            expressible: false as const,
+            reason: 'no output_padding below stride/dilation makes the output_shape padding split reproduce this crop',
+          },
+        ]),
+  );
+  return spellings;
+}
+
 function autoPadReason(g: ConvTransposeGeometry): string {
   const sameSize = g.axes.every((axis) => axis.outputSize === axis.inputSize * axis.stride);
   return sameSize
@@ -213,7 +321,11 @@ function tfNotes(g: ConvTransposeGeometry): string[] {
   const notes = [
     `filters = transpose(W, [${[...g.axes.map((_, i) => i + 2), 1, 0].join(', ')}]) -> [k..., C_out, C_in] (no flip); input in channels-last layout`,
   ];
-  if (g.axes.some((axis) => axis.dilation > 1)) notes.push("TensorFlow's CPU kernel rejects dilation > 1 for this op");
+  if (g.axes.some((axis) => axis.dilation > 1)) {
+    notes.push(
+      'TensorFlow\'s own CPU kernels reject dilation > 1 for this op ("Current CPU implementations do not yet support dilation rates larger than 1", also under Keras\'s TensorFlow backend); oneDNN builds (the x86 default) and GPUs run it',
+    );
+  }
   return notes;
 }
 
@@ -243,12 +355,48 @@ function tfReason(g: ConvTransposeGeometry): string {
   return 'no TF padding mode reproduces this crop';
 }
 
+/**
+ * tf.nn.conv2d_transpose also takes explicit paddings [[0, 0], [top, bottom], [left, right], [0, 0]]
+ * (conv1d_transpose and conv3d_transpose do not): begin = the crop, end = the end crop (0 where the
+ * output passes the full size, which TF accepts by up to s - 1; conventions.ts tfExplicitPaddingAccepted).
+ */
+function tfExplicitSpelling(g: ConvTransposeGeometry, form: string): Spelling | null {
+  if (g.rank !== 2) return null;
+  const paddings: (readonly [number, number])[] = [];
+  for (const axis of g.axes) {
+    const end = Math.max(0, axis.endCrop);
+    if (!tfExplicitPaddingAccepted(params(axis), axis.outputSize, axis.beginCrop, end)) return null;
+    paddings.push([axis.beginCrop, end]);
+  }
+  const outputShape = [g.batch, ...g.axes.map((axis) => axis.outputSize), g.outChannels];
+  const strides = g.axes.map((axis) => axis.stride);
+  const dilations = g.axes.map((axis) => axis.dilation);
+  const dilationArgument = dilations.some((d) => d > 1) ? `, dilations=${list(dilations)}` : '';
+  const padding = `[[0, 0], ${paddings.map((pair) => list(pair)).join(', ')}, [0, 0]]`;
+  return {
+    framework: 'tensorflow',
+    form,
+    expressible: true,
+    code: `${form}(x, filters, output_shape=${list(outputShape)}, strides=${list(strides)}, padding=${padding}${dilationArgument})`,
+    notes: tfNotes(g),
+    tfExplicit: { paddings, outputShape, strides, dilations },
+  };
+}
+
 export function tfSpellings(g: ConvTransposeGeometry): Spelling[] {
   const blocker = tfBlockers(g);
   const form = `tf.nn.conv${spatialNames(g.rank)}_transpose`;
   if (blocker) return [{ framework: 'tensorflow', form, expressible: false, reason: blocker }];
   const matches = (['SAME', 'VALID'] as const).filter((padding) => tfMatches(g, padding));
-  if (matches.length === 0) return [{ framework: 'tensorflow', form, expressible: false, reason: tfReason(g) }];
+  if (matches.length === 0) {
+    const explicit = tfExplicitSpelling(g, form);
+    if (explicit) return [explicit];
+    const only =
+      g.rank === 2
+        ? '; nor do explicit paddings: TF needs o + pad_begin + pad_end in [full, full + s - 1] with pads >= 0'
+        : ` (conv${g.rank}d_transpose takes only 'SAME' or 'VALID'; conv2d_transpose also takes explicit paddings)`;
+    return [{ framework: 'tensorflow', form, expressible: false, reason: `${tfReason(g)}${only}` }];
+  }
   return matches.map((padding): Spelling => {
     const outputShape = [g.batch, ...g.axes.map((axis) => axis.outputSize), g.outChannels];
     const strides = g.axes.map((axis) => axis.stride);
@@ -283,28 +431,39 @@ function kerasOutputPadding(
   return chosen;
 }
 
+function kerasCode(form: string, call: KerasCall): string {
+  const extras = [
+    call.outputPadding ? `output_padding=${tuple(call.outputPadding)}` : '',
+    call.dilationRate.some((d) => d > 1) ? `dilation_rate=${tuple(call.dilationRate)}` : '',
+    `use_bias=${call.useBias ? 'True' : 'False'}`,
+  ].filter(Boolean);
+  return `${form}(filters=${call.filters}, kernel_size=${tuple(call.kernelSize)}, strides=${tuple(call.strides)}, padding='${call.padding}', ${extras.join(', ')})`;
+}
+
 export function kerasSpellings(g: ConvTransposeGeometry): Spelling[] {
   const form = `keras.layers.Conv${g.rank}DTranspose`;
-  const blocker = tfBlockers(g);
+  const blocker = tfBlockers(g) ?? kerasStridesWithDilation(g.axes.map(params));
   if (blocker) return [{ framework: 'keras', form, expressible: false, reason: blocker }];
   const spellings: Spelling[] = [];
   for (const padding of ['SAME', 'VALID'] as const) {
     const op = kerasOutputPadding(g, padding);
     if (op === undefined) continue;
-    const kernel = tuple(g.axes.map((axis) => axis.kernelSize));
-    const strides = tuple(g.axes.map((axis) => axis.stride));
-    const dilations = g.axes.map((axis) => axis.dilation);
-    const extras = [
-      op ? `output_padding=${tuple(op)}` : '',
-      dilations.some((d) => d > 1) ? `dilation_rate=${tuple(dilations)}` : '',
-      `use_bias=${g.hasBias ? 'True' : 'False'}`,
-    ].filter(Boolean);
+    const keras: KerasCall = {
+      filters: g.outChannels,
+      kernelSize: g.axes.map((axis) => axis.kernelSize),
+      strides: g.axes.map((axis) => axis.stride),
+      padding: padding === 'SAME' ? 'same' : 'valid',
+      outputPadding: op,
+      dilationRate: g.axes.map((axis) => axis.dilation),
+      useBias: g.hasBias,
+    };
     spellings.push({
       framework: 'keras',
       form,
       expressible: true,
-      code: `${form}(filters=${g.outChannels}, kernel_size=${kernel}, strides=${strides}, padding='${padding.toLowerCase()}', ${extras.join(', ')})`,
+      code: kerasCode(form, keras),
       notes: tfNotes(g),
+      keras,
     });
   }
   if (spellings.length > 0) return spellings;
@@ -378,5 +537,11 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
 }
 
 export function allSpellings(g: ConvTransposeGeometry): Spelling[] {
-  return [...tfSpellings(g), ...kerasSpellings(g), ...onnxSpellings(g), ...torchSpellings(g)];
+  return [
+    ...tfSpellings(g),
+    ...kerasSpellings(g),
+    ...onnxPortableSpellings(g),
+    ...torchSpellings(g),
+    ...webnnSpellings(g),
+  ];
 }

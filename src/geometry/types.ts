@@ -2,7 +2,7 @@
  * The canonical, convention-free description of one transposed convolution.
  *
  * Every convention (TF/Keras SAME/VALID, ONNX auto_pad / pads / output_shape, PyTorch padding /
- * output_padding / output_size) resolves into this struct once, in `resolve.ts`. The reference,
+ * output_padding / output_size, WebNN padding / outputPadding / outputSizes) resolves into this struct once, in `resolve.ts`. The reference,
  * the runners, the comparator and the reporters only read it (the tfjs-core `conv_util` idea:
  * geometry resolved once into one flat, fully named struct).
  *
@@ -67,6 +67,16 @@ export type ConventionSource =
       readonly outputPadding: readonly number[];
       /** forward(..., output_size=...) when the case gave one. */
       readonly outputSize: readonly number[] | null;
+    }
+  | {
+      /** W3C WebNN `MLGraphBuilder.convTranspose2d` (2-D only). */
+      readonly kind: 'webnn';
+      /** options.padding as written: [beginHeight, endHeight, beginWidth, endWidth]. */
+      readonly padding: readonly number[];
+      /** options.outputPadding [H, W] ([0, 0] when not given). */
+      readonly outputPadding: readonly number[];
+      /** options.outputSizes [H, W] when the case gave them. */
+      readonly outputSizes: readonly number[] | null;
     };
 
 export type ConventionKind = ConventionSource['kind'];

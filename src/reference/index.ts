@@ -9,6 +9,7 @@ export {
 export {
   convTransposeReferenceParallel,
   DEFAULT_MIN_PARALLEL_WORK,
+  DEFAULT_MIN_PARALLEL_WORK_SIMD,
   type ParallelReferenceOptions,
 } from './parallel.js';
 export { shutdownReferenceWorkers } from './workers.js';

@@ -134,17 +134,24 @@ function repackInput(
   return packed;
 }
 
+/** Elements of the packed weight: group * taps * blocks * (C/group) * CHANNEL_BLOCK. */
+export function packedWeightLength(geometry: ConvTransposeGeometry): number {
+  const taps = geometry.weightElements / (geometry.inChannels * geometry.outChannelsPerGroup);
+  const blocks = Math.ceil(geometry.outChannelsPerGroup / CHANNEL_BLOCK);
+  return geometry.group * taps * blocks * geometry.inChannelsPerGroup * CHANNEL_BLOCK;
+}
+
 /** Weight [C, M/group, kD, kH, kW] -> [group][kD][kH][kW][block][C/group][4], zero-padded. */
-function repackWeight(
+export function repackWeight(
   geometry: ConvTransposeGeometry,
   weight: Float32Array,
   storage: JobStorage,
   absolute: boolean,
 ): KernelOperand {
-  const { group, inChannelsPerGroup, outChannelsPerGroup } = geometry;
+  const { inChannelsPerGroup, outChannelsPerGroup } = geometry;
   const taps = geometry.weightElements / (geometry.inChannels * outChannelsPerGroup);
   const blocks = Math.ceil(outChannelsPerGroup / CHANNEL_BLOCK);
-  const packed = storage.operand(group * taps * blocks * inChannelsPerGroup * CHANNEL_BLOCK);
+  const packed = storage.operand(packedWeightLength(geometry));
   for (let c = 0; c < geometry.inChannels; c++) {
     const g = Math.floor(c / inChannelsPerGroup);
     const cg = c - g * inChannelsPerGroup;
@@ -161,13 +168,13 @@ function repackWeight(
   return packed;
 }
 
-function repackBias(bias: Float32Array | null, absolute: boolean): Float64Array | null {
+export function repackBias(bias: Float32Array | null, absolute: boolean): Float64Array | null {
   if (bias === null) return null;
   return Float64Array.from(bias, (value) => (absolute ? Math.abs(value) : value));
 }
 
 /** Strides of the output for (n, m, d, h, w) in the geometry's layout, rank padded to 3. */
-function outputStrides(geometry: ConvTransposeGeometry): {
+export function outputStrides(geometry: ConvTransposeGeometry): {
   n: number;
   m: number;
   spatial: [number, number, number];

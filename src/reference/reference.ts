@@ -4,12 +4,17 @@
  * Per spatial axis, full[t] = sum over input positions p and taps q with t = p*s + q*d of
  * x[p] * w[q]; y[j] = full[j + beginCrop] for j in [0, outputSize) (zero past fullSize), plus
  * bias[m]. Output channel m = g*(M/group) + mo sums input channels c of group g with w[c, mo, q].
+ *
+ * Two implementations with bit-identical results: the readable scalar kernel (kernel.ts), which
+ * is the specification, and a WebAssembly SIMD one (simd/) that runs the same per-element chain
+ * for several outputs at once; TCONV_REFERENCE=scalar forces the first (simd/run.ts).
  */
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseTensors } from '../tensor.js';
 import { computeTermCounts } from './bounds.js';
 import { kernelRowCount, runKernelRows, type KernelJob } from './kernel.js';
 import { buildKernelJob, MAIN_THREAD_STORAGE, type JobStorage } from './plan.js';
+import { computeSimdSync, useSimd } from './simd/run.js';
 
 export interface ReferenceOptions {
   /** Also compute termCount and absSum (default true; false halves the work). */
@@ -70,12 +75,23 @@ export function assembleResult(jobs: ReferenceJobs, termCount: Uint32Array | nul
   return { output: jobs.value.output, termCount, absSum: jobs.absolute.output };
 }
 
-/** The synchronous computation behind both entries, for a runtime `withBounds`. */
+/** The synchronous computation behind both entries, for a runtime `withBounds` (SIMD or scalar). */
 export function computeReferenceSync(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
   withBounds: boolean,
 ): ReferenceResult | ReferenceOutput {
+  if (useSimd(geometry, withBounds ? 2 : 1, 1)) {
+    checkTensors(geometry, tensors);
+    const output = new Float64Array(geometry.outputElements);
+    if (!withBounds) {
+      computeSimdSync(geometry, tensors, [output]);
+      return { output };
+    }
+    const absSum = new Float64Array(geometry.outputElements);
+    computeSimdSync(geometry, tensors, [output, absSum]);
+    return { output, termCount: computeTermCounts(geometry), absSum };
+  }
   const jobs = buildReferenceJobs(geometry, tensors, withBounds, MAIN_THREAD_STORAGE);
   runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));
   if (jobs.absolute === null) return assembleResult(jobs, null);

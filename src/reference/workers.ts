@@ -1,5 +1,6 @@
 /**
- * A small pool of persistent worker threads running the kernel over SharedArrayBuffers.
+ * A small pool of persistent worker threads running the kernel over SharedArrayBuffers: the
+ * scalar kernel (kernel.ts) or the SIMD one (simd/kernel.ts, on a shared WebAssembly memory).
  *
  * Workers are started with `eval: true` from the kernel functions' source text, so they need no
  * TypeScript loader (works the same under tsx, vitest and compiled JS). They are unref'd while
@@ -11,11 +12,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNEL_FUNCTIONS, type ChunkedTask, type KernelJob } from './kernel.js';
+import { SIMD_FUNCTIONS, type SimdTask } from './simd/kernel.js';
 
 type TaskReply = { readonly id: number; readonly error: string | null };
 
 /**
- * Worker source: the kernel functions, then a message loop. `__name` guards against esbuild's
+ * Worker source: the kernel functions of both paths, then a message loop (which keeps one
+ * WebAssembly instance per pooled memory). `__name` guards against esbuild's
  * keepNames helper (tsx): it wraps named inner functions, which would then be called in the
  * shipped text (the kernel has none today; test/reference.workers.test.ts runs it under tsx).
  */
@@ -23,10 +26,13 @@ function workerSource(): string {
   return [
     'const __name = (target) => target;',
     ...KERNEL_FUNCTIONS.map((fn) => fn.toString()),
+    ...SIMD_FUNCTIONS.map((fn) => fn.toString()),
     `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', ({ id, task }) => {
+const simdInstances = new Map();
+parentPort.on('message', ({ id, task, simd, thread }) => {
   try {
-    runClaimedChunks(task);
+    if (simd) runClaimedSimdChunks(task, thread, simdInstances);
+    else runClaimedChunks(task);
     parentPort.postMessage({ id, error: null });
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) });
@@ -78,12 +84,13 @@ function workers(count: number): PooledWorker[] {
   return pool.slice(0, count);
 }
 
-function postTask(pooled: PooledWorker, task: ChunkedTask): Promise<void> {
+/** Posts a task; `thread` (0 .. team size - 1) picks the SIMD scratch this worker uses. */
+function postTask(pooled: PooledWorker, task: ChunkedTask | SimdTask, simd: boolean, thread: number): Promise<void> {
   const id = nextTaskId++;
   return new Promise<void>((resolve, reject) => {
     pooled.pending.set(id, { resolve, reject });
     pooled.worker.ref();
-    pooled.worker.postMessage({ id, task });
+    pooled.worker.postMessage({ id, task, simd, thread });
   });
 }
 
@@ -99,7 +106,7 @@ export function splitRows(rows: number, parts: number): Array<[number, number]> 
 }
 
 /** The chunk table of a task: (job index, row begin, row end) triples. */
-function chunkTable(rowCounts: readonly number[], threads: number): Int32Array {
+export function chunkTable(rowCounts: readonly number[], threads: number): Int32Array {
   const triples = rowCounts.flatMap((rows, jobIndex) =>
     splitRows(rows, threads * CHUNKS_PER_THREAD).map(([begin, end]) => [jobIndex, begin, end]),
   );
@@ -117,7 +124,12 @@ export async function runJobsOnWorkers(
     chunks: chunkTable(rowCounts, threads),
     nextChunk: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
   };
-  await Promise.all(workers(threads).map((pooled) => postTask(pooled, task)));
+  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, false, thread)));
+}
+
+/** Runs a SIMD task (built for `threads` scratch areas) on `threads` workers. */
+export async function runSimdTaskOnWorkers(task: SimdTask, threads: number): Promise<void> {
+  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, true, thread)));
 }
 
 /** Terminates the pool (it restarts on the next parallel call). */

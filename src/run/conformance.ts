@@ -64,16 +64,22 @@ export function toolRevision(): string | null {
   }
 }
 
-/** The reference row: the baseline itself, checked against the case's documented `expect`. */
+/**
+ * The reference row: the baseline itself, checked against the case's documented `expect`. The
+ * expect is the output under test (another framework's float32 result), held against the float64
+ * reference and its error bound, so the diagnosis explains the expect (e.g. made with the odd pad
+ * row at the start) and reports label the sides "expect" and "reference".
+ */
 function referenceJudgement(entry: LoadedCase, reference: ReferenceResult, tensors: CaseTensors): Judgement {
   const documented = entry.spec.expect?.output;
   if (!documented) return { verdict: 'pass', summary: 'baseline (no documented expect output)' };
   const verdict = judge({
-    outcome: { status: 'ok', output: reference.output, shape: entry.geometry.outputShape },
-    reference: { output: Float64Array.from(documented), termCount: reference.termCount, absSum: reference.absSum },
+    outcome: { status: 'ok', output: Float64Array.from(documented), shape: entry.geometry.outputShape },
+    reference,
     geometry: entry.geometry,
     tensors,
     tolerance: toleranceFromSpec(entry.spec.tolerance),
+    subject: 'expect',
   });
   return { ...verdict, summary: `vs documented expect: ${verdict.summary}` };
 }
@@ -107,6 +113,7 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
       status: finalStatus(referenceVerdict.verdict, referenceExpected),
       judgement: referenceVerdict,
       ...(referenceExpected ? { expected: referenceExpected } : {}),
+      ...embeddedExpect(entry, referenceVerdict),
     },
   ];
   const runnerOutputs: { label: string; output: Float32Array | Float64Array }[] = [];
@@ -170,6 +177,13 @@ function agreementOf(
 ): { agreement?: RunnerAgreement } {
   if (outputs.length < 2) return {};
   return { agreement: compareRunners(outputs, reference, entry.geometry, tolerance) };
+}
+
+/** A mismatching documented expect small enough to draw is kept on the reference row, like a runner's output. */
+function embeddedExpect(entry: LoadedCase, judgement: Judgement): { output?: number[] } {
+  const documented = entry.spec.expect?.output;
+  if (judgement.verdict !== 'mismatch' || !documented) return {};
+  return documented.length <= MAX_EMBEDDED_ELEMENTS ? { output: [...documented] } : {};
 }
 
 /** Non-passing outputs small enough to draw are kept for the reports. */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { ExpectedDivergence } from '../case/types.js';
-import { EXPECTED_STATUSES, RUNNER_NAMES } from '../case/schema.js';
+import { EXPECTED_STATUSES, runnerNameSchema } from '../case/schema.js';
 import { validate, type Schema } from '../case/schemaDsl.js';
 import { formatPath, locate } from '../case/locate.js';
 import { EXIT, UserError } from '../errors.js';
@@ -29,7 +29,7 @@ const expectationFileSchema: Schema = {
         required: ['id', 'runner', 'status', 'reason'],
         properties: {
           id: { kind: 'string', description: 'case id glob, e.g. "onnx/*" or "**/same-*"' },
-          runner: { kind: 'string', enum: RUNNER_NAMES },
+          runner: runnerNameSchema,
           variant: { kind: 'string' },
           status: { kind: 'string', enum: EXPECTED_STATUSES },
           reason: { kind: 'string' },

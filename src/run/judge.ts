@@ -1,5 +1,5 @@
 /** Turns a runner's outcome into a verdict against the reference, through the comparator. */
-import { compareOutcome, type Comparison } from '../compare/index.js';
+import { compareOutcome, type Comparison, type ComparisonSubject } from '../compare/index.js';
 import type { Tolerance } from '../compare/tolerance.js';
 import { formatNumber } from '../format/tensor.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
@@ -26,6 +26,8 @@ export interface JudgeInput {
   readonly geometry: ConvTransposeGeometry;
   readonly tensors: CaseTensors;
   readonly tolerance: Tolerance;
+  /** 'expect' when `outcome` is the case's documented expect (held against the reference). */
+  readonly subject?: ComparisonSubject;
 }
 
 const coordinates = (values: readonly number[]): string => `(${values.join(', ')})`;

@@ -23,7 +23,10 @@ export interface VariantReport {
   readonly status: Status;
   readonly judgement: Judgement;
   readonly expected?: ExpectedDivergence;
-  /** The runner's output (layout order), embedded for reports when it is not a pass and small. */
+  /**
+   * The runner's output (layout order), embedded for reports when it is not a pass and small; on
+   * the reference row, the case's documented expect when it mismatches the reference.
+   */
   readonly output?: readonly number[];
 }
 

@@ -27,12 +27,14 @@ export function plannedSession(
   version: string,
   execute: ExpressionExecutor,
   close: () => Promise<void>,
+  /** Expressions of one case executed at once (an executor that pipelines says how many). */
+  concurrency = 1,
 ): RunnerSession {
   return {
     runner,
     version,
     runCase: (geometry, tensors) =>
-      runPlanned(runner, version, geometry, (expression) => execute(geometry, expression, tensors)),
+      runPlanned(runner, version, geometry, concurrency, (expression) => execute(geometry, expression, tensors)),
     close,
   };
 }
@@ -42,6 +44,7 @@ async function runPlanned(
   runner: Runner,
   version: string,
   geometry: ConvTransposeGeometry,
+  concurrency: number,
   execute: (expression: Expression) => ReturnType<ExpressionExecutor>,
 ): Promise<VariantResult[]> {
   const plan = runner.plan(geometry);
@@ -57,10 +60,9 @@ async function runPlanned(
     ];
   }
   const single = plan.expressions.length === 1 && runner.name === 'reference';
-  const results: VariantResult[] = [];
-  for (const expression of plan.expressions) {
+  const runOne = async (expression: Expression): Promise<VariantResult> => {
     const { outcome, wallMs } = await execute(expression);
-    results.push({
+    return {
       runner: runner.name,
       variant: single ? null : expression.variant,
       ...(expression.emulation ? { emulation: expression.emulation } : {}),
@@ -68,8 +70,11 @@ async function runPlanned(
       outcome,
       wallMs,
       version,
-    });
-  }
+    };
+  };
+  if (concurrency > 1) return Promise.all(plan.expressions.map(runOne));
+  const results: VariantResult[] = [];
+  for (const expression of plan.expressions) results.push(await runOne(expression));
   return results;
 }
 
@@ -80,9 +85,7 @@ export async function openInProcessSession(runner: Runner): Promise<RunnerSessio
     version,
     async (geometry, expression, tensors) => {
       const started = performance.now();
-      const executed = await runner.execute(geometry, expression, tensors);
-      const outcome: VariantOutcome =
-        executed.status === 'ok' ? executed : { status: 'error', message: executed.message };
+      const outcome: VariantOutcome = await runner.execute(geometry, expression, tensors);
       return { outcome, wallMs: performance.now() - started };
     },
     () => Promise.resolve(),

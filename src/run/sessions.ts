@@ -1,6 +1,6 @@
 import { EXIT, UserError } from '../errors.js';
-import { findRunner, registeredRunners } from '../../runners/registry.js';
-import { openIsolatedSession } from '../../runners/host/session.js';
+import { findRunner, isBuiltinRunner, registeredRunners } from '../../runners/registry.js';
+import { DEFAULT_TIMEOUT_MS, openIsolatedSession } from '../../runners/host/session.js';
 import { openInProcessSession, type RunnerSession } from './session.js';
 
 export interface SessionOptions {
@@ -18,13 +18,12 @@ export async function openSession(name: string, options: SessionOptions = {}): P
     throw new UserError(`unknown runner '${name}' (available: ${known})`, EXIT.invalidInput);
   }
   try {
+    if (entry.open) return await entry.open({ timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     return entry.runner.isolated && entry.source
       ? await openIsolatedSession(entry.runner, entry.source, options.timeoutMs)
       : await openInProcessSession(entry.runner);
   } catch (error) {
-    throw new UserError(
-      `runner ${name} is unavailable: ${(error as Error).message} (run \`npm run setup\` to install the native runners)`,
-      EXIT.runnerUnavailable,
-    );
+    const hint = isBuiltinRunner(name) ? ' (run `npm run setup` to install the native runners)' : '';
+    throw new UserError(`runner ${name} is unavailable: ${(error as Error).message}${hint}`, EXIT.runnerUnavailable);
   }
 }

@@ -11,6 +11,7 @@ import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import { convTransposeReference, float32ErrorBound } from '../../src/reference/index.js';
 import { rowMajorStrides, type CaseTensors } from '../../src/tensor.js';
 import type { ExecuteResult, Expression, Runner } from '../../runners/types.js';
+import { resultMessage } from '../../runners/result.js';
 
 /** A case without its name. */
 export type Spec = Omit<CaseSpec, 'name'>;
@@ -49,7 +50,7 @@ export function setupCase(runner: Runner, name: string, spec: Spec, seed = 7): C
 }
 
 export function expectOk(result: ExecuteResult, label: string): asserts result is OkResult {
-  if (result.status !== 'ok') expect.fail(`${label} error: ${result.message}`);
+  if (result.status !== 'ok') expect.fail(`${label} error: ${resultMessage(result)}`);
 }
 
 /** Row-major indices into a `fullShape` tensor of its leading `shape` block (no larger on any axis). */
@@ -91,7 +92,7 @@ export function resultOutOfBound(
   tensors: CaseTensors,
   result: ExecuteResult,
 ): string[] {
-  if (result.status !== 'ok') return [`error: ${result.message}`];
+  if (result.status !== 'ok') return [`error: ${resultMessage(result)}`];
   if (result.shape.join(',') !== geometry.outputShape.join(',')) return [`shape [${result.shape.join(', ')}]`];
   return outOfBound(geometry, tensors, result.output);
 }
@@ -106,7 +107,7 @@ export async function runVariant(
   const expression = expressionsOf(runner, geometry).find((e) => e.variant === variant);
   if (!expression) throw new Error(`no variant ${variant}`);
   const result = await runner.execute(geometry, expression, tensors);
-  if (result.status !== 'ok') throw new Error(result.message);
+  if (result.status !== 'ok') throw new Error(resultMessage(result));
   return [...result.output];
 }
 

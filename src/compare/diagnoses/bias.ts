@@ -1,5 +1,6 @@
 /** (f) Bias missing (B not wired / use_bias ignored) or added twice (fused and added again). */
 import { hypothesisStep } from './fit.js';
+import { bySubject } from './subject.js';
 import type { Candidate, DiagnosisInput, Hypothesis } from './types.js';
 
 /** The reference with the bias subtracted (-1) or added once more (+1, which also grows its budget). */
@@ -27,14 +28,21 @@ function biasHypotheses(input: DiagnosisInput): Hypothesis[] {
       kind: 'bias-missing',
       label: 'bias missing',
       candidate: () => biasShifted(input, bias, -1),
-      detail:
+      detail: bySubject(
+        input,
         'matches without the bias: the runner dropped B (e.g. an optional third input not wired, or use_bias ignored)',
+        'matches without the bias: the expect was computed without B (use_bias off, or the bias left out when it was made)',
+      ),
     },
     {
       kind: 'bias-doubled',
       label: 'bias doubled',
       candidate: () => biasShifted(input, bias, 1),
-      detail: 'matches with the bias added twice (e.g. fused into the op and added again afterwards)',
+      detail: bySubject(
+        input,
+        'matches with the bias added twice (e.g. fused into the op and added again afterwards)',
+        'matches with the bias added twice: the expect was made with B added once more (fused and added again)',
+      ),
     },
   ];
 }

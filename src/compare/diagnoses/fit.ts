@@ -1,4 +1,4 @@
-/** Testing candidate expectations against the runner's output, shared by every diagnosis. */
+/** Testing candidate expectations against the output under diagnosis, shared by every diagnosis. */
 import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import { convTransposeReference } from '../../reference/index.js';
 import type { CaseTensors } from '../../tensor.js';
@@ -31,7 +31,7 @@ function countMismatches(
   return count;
 }
 
-/** Mismatches of the runner's output against `candidate` under `allowed`. */
+/** Mismatches of the output under diagnosis against `candidate` under `allowed`. */
 export function mismatchesAgainst(input: DiagnosisInput, candidate: Candidate, allowed: Allowed): number {
   return countMismatches(input.actual, candidate.output, allowed, input.nanEqual);
 }
@@ -46,15 +46,32 @@ export function allowedFor(tolerance: Tolerance, candidate: Candidate): Allowed 
   return (expected, index) => allowedDifference(budget, expected, index);
 }
 
+/**
+ * Why a candidate that fits cannot be named: the reference itself fits it too, so the test could
+ * not have failed on a correct output (e.g. a symmetric kernel's flip, a bias below the
+ * tolerance); null when the candidate is told apart from the reference somewhere.
+ */
+export function indistinguishable(input: DiagnosisInput, candidate: Candidate, allowed: Allowed): string | null {
+  const own = countMismatches(input.reference.output, candidate.output, allowed, input.nanEqual, 0);
+  return own === 0 ? 'the reference fits it as well: on this case it cannot be told from a correct output' : null;
+}
+
 /** The hypotheses tested in order under the case's tolerance; the first that fits is named. */
 export function testHypotheses(input: DiagnosisInput, hypotheses: readonly Hypothesis[]): Finding {
   const tried: TriedHypothesis[] = [];
   for (const hypothesis of hypotheses) {
     const candidate = hypothesis.candidate();
     if (candidate === null) continue;
-    const mismatched = mismatchesAgainst(input, candidate, allowedFor(input.tolerance, candidate));
+    const allowed = allowedFor(input.tolerance, candidate);
+    const mismatched = mismatchesAgainst(input, candidate, allowed);
     const axis = hypothesis.axis !== undefined ? { axis: hypothesis.axis } : {};
-    tried.push({ kind: hypothesis.kind, ...axis, label: hypothesis.label, fits: mismatched === 0, mismatched });
+    const entry = { kind: hypothesis.kind, ...axis, label: hypothesis.label, mismatched };
+    const notTried = mismatched === 0 ? indistinguishable(input, candidate, allowed) : null;
+    if (notTried !== null) {
+      tried.push({ ...entry, fits: false, mismatched: null, notTried });
+      continue;
+    }
+    tried.push({ ...entry, fits: mismatched === 0 });
     if (mismatched === 0) return { tried, explanation: { kind: hypothesis.kind, ...axis, detail: hypothesis.detail } };
   }
   return { tried, explanation: null };

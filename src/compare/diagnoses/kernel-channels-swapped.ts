@@ -1,9 +1,11 @@
 /** (c) Kernel in/out channel axes swapped: [C, M/group, k...] read as [M/group, C, k...]. */
 import { swapKernelChannels } from '../transform.js';
 import { hypothesisStep, referenceCandidate } from './fit.js';
+import { bySubject } from './subject.js';
 import type { DiagnosisInput, Hypothesis } from './types.js';
 
-function kernelChannelsSwapped({ geometry, tensors }: DiagnosisInput): Hypothesis[] {
+function kernelChannelsSwapped(input: DiagnosisInput): Hypothesis[] {
+  const { geometry, tensors } = input;
   // Only a square per-group block can be misread this way without a shape error.
   if (geometry.inChannelsPerGroup !== geometry.outChannelsPerGroup || geometry.inChannelsPerGroup <= 1) return [];
   return [
@@ -13,8 +15,9 @@ function kernelChannelsSwapped({ geometry, tensors }: DiagnosisInput): Hypothesi
       candidate: () =>
         referenceCandidate(geometry, { ...tensors, weight: swapKernelChannels(tensors.weight, geometry) }),
       detail:
-        "matches with the kernel's input and output channel axes swapped: the weight was read as [M/group, C, k...] " +
-        '(the forward-convolution / TF [k..., out, in] order) instead of [C, M/group, k...]',
+        "matches with the kernel's input and output channel axes swapped: " +
+        bySubject(input, 'the weight was read', 'the expect was made with the weight read') +
+        ' as [M/group, C, k...] (the forward-convolution / TF [k..., out, in] order) instead of [C, M/group, k...]',
     },
   ];
 }

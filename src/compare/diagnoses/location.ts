@@ -1,6 +1,7 @@
 /**
  * (g) Location patterns, when no transformation fits: mismatches only near the borders, only on
- * some stride phases, only in some output channels, or only in some batch items (first that holds).
+ * some stride phases, only in some output channels, only in some batch items, or filling a band of
+ * indices along some axis (first that holds).
  */
 import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import type { Explanation, LocationSummary } from '../types.js';
@@ -51,6 +52,16 @@ function channels(geometry: ConvTransposeGeometry, channelList: readonly number[
   };
 }
 
+function band(location: LocationSummary, prefix: string): Explanation {
+  const bands = location.bands ?? [];
+  const parts = bands.map((entry) => `${entry.axis} ${entry.from}-${entry.to} of 0-${entry.size - 1}`);
+  return {
+    kind: 'band',
+    axis: bands.map((entry) => entry.axis).join(','),
+    detail: `${prefix}mismatches only in a band of the output, densely (${parts.join('; ')}): those output positions sum wrong terms (pads / crop split differently, or input rows / columns past some bound not read: a loop bound computed from the wrong size, stride or axis)`,
+  };
+}
+
 /** The first location pattern that holds, with `prefix` before its words; null when none does. */
 export function locationPattern(
   geometry: ConvTransposeGeometry,
@@ -66,12 +77,13 @@ export function locationPattern(
       detail: `${prefix}mismatches only in batch items ${ranges(location.batches)} of ${geometry.batch}: batch handling`,
     };
   }
+  if (location.bands?.length) return band(location, prefix);
   return null;
 }
 
 export const locationStep: DiagnosisStep = {
   name: 'location',
-  kinds: ['border', 'stride-phase', 'channels', 'batch'],
+  kinds: ['border', 'stride-phase', 'channels', 'batch', 'band'],
   explain: ({ input, location }) => ({
     tried: [],
     explanation: locationPattern(input.geometry, location, 'no known transformation fits; '),

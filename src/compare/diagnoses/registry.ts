@@ -4,6 +4,7 @@
  * reduced-precision bounds last). When none fits, diagnose.ts says "no known pattern" (none.ts).
  */
 import { biasStep } from './bias.js';
+import { inputRowsStep } from './input-rows.js';
 import { kernelChannelsSwappedStep } from './kernel-channels-swapped.js';
 import { kernelFlippedStep } from './kernel-flipped.js';
 import { layoutStep } from './layout.js';
@@ -22,6 +23,7 @@ export const DIAGNOSES: readonly DiagnosisStep[] = [
   spatialTransposedStep,
   layoutStep,
   biasStep,
+  inputRowsStep,
   locationStep,
   reducedPrecisionStep,
 ];

@@ -1,11 +1,12 @@
 /**
- * (a) Output shifted: the runner cropped the full output starting elsewhere (beginCrop +-1 per axis
- * and combinations, then +-2..+-maxShift on one axis), i.e. it split pads / output_padding between
- * start and end differently. Each offset is first checked cheaply on the overlapping part.
+ * (a) Output shifted: the output under diagnosis (a runner's, or a documented expect) is the full
+ * output cropped starting elsewhere (beginCrop +-1 per axis and combinations, then +-2..+-maxShift
+ * on one axis), i.e. pads / output_padding were split between start and end differently. Each
+ * offset is first checked cheaply on the overlapping part.
  */
 import { shiftedGeometry } from '../transform.js';
 import type { TriedHypothesis } from '../types.js';
-import { allowedFor, mismatchesAgainst, referenceCandidate } from './fit.js';
+import { allowedFor, indistinguishable, mismatchesAgainst, referenceCandidate } from './fit.js';
 import { shiftExplanation } from './shift-text.js';
 import { interiorFits, shiftVectors } from './shift-vectors.js';
 import type { DiagnosisStep, Finding } from './types.js';
@@ -26,16 +27,18 @@ export const shiftStep: DiagnosisStep = {
         continue;
       }
       const shifted = referenceCandidate(shiftedGeometry(geometry, deltas), input.tensors);
-      const mismatched = mismatchesAgainst(input, shifted, allowedFor(tolerance, shifted));
+      const allowed = allowedFor(tolerance, shifted);
+      const mismatched = mismatchesAgainst(input, shifted, allowed);
       const explanation = shiftExplanation(geometry, deltas);
       const offsets = explanation.shifts!.map((entry) => `${entry.axis}${entry.delta > 0 ? '+' : ''}${entry.delta}`);
-      tried.push({
-        kind: 'shift',
-        axis: explanation.axis!,
-        label: `beginCrop ${offsets.join(' ')}`,
-        fits: mismatched === 0,
-        mismatched,
-      });
+      const entry = { kind: 'shift' as const, axis: explanation.axis!, label: `beginCrop ${offsets.join(' ')}` };
+      // A shift of a constant output (e.g. all-zero input) is the output itself.
+      const notTried = mismatched === 0 ? indistinguishable(input, shifted, allowed) : null;
+      if (notTried !== null) {
+        tried.push({ ...entry, fits: false, mismatched: null, notTried });
+        continue;
+      }
+      tried.push({ ...entry, fits: mismatched === 0, mismatched });
       if (mismatched === 0) return { tried, explanation };
     }
     if (rejected > 0) {

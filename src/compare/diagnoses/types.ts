@@ -6,7 +6,7 @@ import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import type { CaseTensors } from '../../tensor.js';
 import type { OutputIndexer } from '../coords.js';
 import type { Tolerance } from '../tolerance.js';
-import type { Explanation, ExplanationKind, LocationSummary, TriedHypothesis } from '../types.js';
+import type { ComparisonSubject, Explanation, ExplanationKind, LocationSummary, TriedHypothesis } from '../types.js';
 
 export interface ReferenceValues {
   readonly output: Float64Array;
@@ -28,6 +28,8 @@ export interface DiagnosisInput {
   readonly locationOnly?: boolean;
   /** Largest single-axis beginCrop offset tried (default 3). */
   readonly maxShift?: number;
+  /** What `actual` is (default 'runner'): the diagnosis explains it, in words naming it. */
+  readonly subject?: ComparisonSubject;
 }
 
 /** The absolute difference allowed at one element of a candidate expectation. */

@@ -88,6 +88,12 @@ function expectedHtml(variant: VariantReport): string {
   return `<div class="known"><b>Known divergence</b> (expected ${e(expected.status)}${expected.variant ? `, variant ${e(expected.variant)}` : ''}): ${e(expected.reason)}${link}</div>`;
 }
 
+/** What a variant's embedded output is: a runner's, or (on the reference row) the documented expect. */
+function sideOf(variant: VariantReport): 'runner' | 'expect' {
+  const comparison = variant.judgement.comparison;
+  return comparison && comparison.subject === 'expect' ? 'expect' : 'runner';
+}
+
 /** Variants whose embedded output can be drawn against the embedded reference. */
 function drawable(entry: CaseReport, variant: VariantReport): boolean {
   return Boolean(
@@ -101,10 +107,10 @@ function drawable(entry: CaseReport, variant: VariantReport): boolean {
 function picturesHtml(entry: CaseReport, variant: VariantReport, index: number): string {
   if (!variant.output) return '';
   if (!drawable(entry, variant)) {
-    return `<p class="note">The embedded runner output has ${variant.output.length} elements, the reference ${entry.referenceOutput?.length ?? 'none'}: no pictures.</p>`;
+    return `<p class="note">The embedded ${sideOf(variant)} output has ${variant.output.length} elements, the reference ${entry.referenceOutput?.length ?? 'none'}: no pictures.</p>`;
   }
   return [
-    `<details class="pictures-box" open><summary>Heatmaps: reference | runner | |difference|</summary>`,
+    `<details class="pictures-box" open><summary>Heatmaps: reference | ${sideOf(variant)} | |difference|</summary>`,
     `<div class="pictures" data-case="${e(caseAnchor(entry.id))}" data-variant="${index}"><noscript><p class="note">Heatmaps need JavaScript.</p></noscript><div class="pic-body"></div></div>`,
     '</details>',
   ].join('');
@@ -155,10 +161,12 @@ export function packArray(values: readonly (number | string | null)[]): PackedAr
 
 /** The JSON the heatmaps read: shape, layout, the reference and each drawable variant's output. */
 function caseDataHtml(entry: CaseReport): string {
-  const variants: Record<string, { label: string; output: PackedArray }> = {};
+  const variants: Record<string, { label: string; side: 'runner' | 'expect'; output: PackedArray }> = {};
   entry.variants.forEach((variant, index) => {
-    if (drawable(entry, variant))
-      variants[index] = { label: variantLabel(variant), output: packArray(variant.output!) };
+    if (!drawable(entry, variant)) return;
+    const side = sideOf(variant);
+    const label = side === 'expect' ? 'expect' : variantLabel(variant);
+    variants[index] = { label, side, output: packArray(variant.output!) };
   });
   if (Object.keys(variants).length === 0) return '';
   const g = entry.geometry;

@@ -260,7 +260,9 @@ export const CLIENT_SCRIPT = String.raw`
     if (!data || !variant || !data.reference) { target.appendChild(el('p', 'note', 'No embedded output to draw.')); return; }
     var v = view(data);
     var ref = unpack(data.reference), out = unpack(variant.output);
-    if (out.length !== ref.length) { target.appendChild(el('p', 'note', 'The runner output has ' + out.length + ' elements, the reference ' + ref.length + ': no pictures.')); return; }
+    // The side drawn against the reference: a runner's output, or the case's documented expect.
+    var side = variant.side || 'runner';
+    if (out.length !== ref.length) { target.appendChild(el('p', 'note', 'The ' + side + ' output has ' + out.length + ' elements, the reference ' + ref.length + ': no pictures.')); return; }
     var label = variant.label;
 
     // Which (n, c) to show: the first few, plus the one with the greatest difference.
@@ -283,7 +285,7 @@ export const CLIENT_SCRIPT = String.raw`
     var notes = [];
     if (v.N > MAX_BATCH || v.C > MAX_CHANNELS) notes.push('Showing batch items 0-' + (Math.min(v.N, MAX_BATCH) - 1) + ' of ' + v.N + ' and channels 0-' + (Math.min(v.C, MAX_CHANNELS) - 1) + ' of ' + v.C + (pairs.length > Math.min(v.N, MAX_BATCH) * Math.min(v.C, MAX_CHANNELS) ? ', plus the channel with the greatest difference' : '') + '.');
     if (located) notes.push('Greatest |difference| ' + fmt(worst.diff) + ' at ' + v.label(located[0], located[1], located[2], located[3], located[4]) + '.');
-    notes.push('Hover a cell for its values. Colour scale per channel; reference and runner share one.');
+    notes.push('Hover a cell for its values. Colour scale per channel; reference and ' + side + ' share one.');
     target.appendChild(el('p', 'note', notes.join(' ')));
 
     var depth = v.rank === 3 ? (located ? located[2] : Math.floor(v.D / 2)) : 0;
@@ -329,7 +331,7 @@ export const CLIENT_SCRIPT = String.raw`
           var k = h * W + w;
           return v.label(n, c, depth, h, w) + '  [flat ' + v.index(n, c, depth, h, w) + ']\n' +
             'reference  ' + String(r[k]) + '\n' +
-            'runner     ' + String(o[k]) + '\n' +
+            (side + '          ').slice(0, 11) + String(o[k]) + '\n' +
             '|diff|     ' + String(df[k]);
         };
         var line = el('div', 'pic-row');
@@ -341,7 +343,7 @@ export const CLIENT_SCRIPT = String.raw`
         if (numbers) {
           var box = el('details');
           box.open = numbers.children.length === 0;
-          box.appendChild(el('summary', '', 'Numbers n=' + n + ', c=' + c + (v.rank === 3 ? ', d=' + depth : '') + ': reference | runner | |difference|'));
+          box.appendChild(el('summary', '', 'Numbers n=' + n + ', c=' + c + (v.rank === 3 ? ', d=' + depth : '') + ': reference | ' + side + ' | |difference|'));
           var group = el('div', 'numbers');
           group.appendChild(numberGrid('reference', r, H, W, df, maxDiff, describe, false));
           group.appendChild(numberGrid(label, o, H, W, df, maxDiff, describe, false));

@@ -18,13 +18,19 @@ export const SHORT: Record<Status, string> = {
   'unexpected-pass': 'UNEXPECTED PASS',
 };
 
-export const CONVENTION_LABEL: Record<string, string> = { tf: 'TensorFlow / Keras', onnx: 'ONNX', torch: 'PyTorch' };
+export const CONVENTION_LABEL: Record<string, string> = {
+  tf: 'TensorFlow / Keras',
+  onnx: 'ONNX',
+  torch: 'PyTorch',
+  webnn: 'WebNN',
+};
 
 export const FRAMEWORK_LABEL: Record<Spelling['framework'], string> = {
   tensorflow: 'TensorFlow',
   keras: 'Keras',
   onnx: 'ONNX',
   pytorch: 'PyTorch',
+  webnn: 'WebNN',
 };
 
 export const statusBadge = (status: Status, text: string = status): string =>

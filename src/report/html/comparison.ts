@@ -10,6 +10,7 @@ import type {
   HistogramBucket,
   JsonNumber,
   ShapeComparison,
+  TriedHypothesis,
   ValuesComparison,
 } from '../../compare/types.js';
 import { escapeHtml } from './escape.js';
@@ -47,9 +48,14 @@ function coordinates(element: ElementReport): string {
   return `(${escapeHtml(named)}) [flat ${element.index}]`;
 }
 
-function elementLine(element: ElementReport | null): string {
+/** The side under test: a runner's output, or the case's documented expect (older reports: runner). */
+function subjectLabel(comparison: Pick<Comparison, 'subject'>): string {
+  return comparison.subject === 'expect' ? 'expect' : 'runner';
+}
+
+function elementLine(element: ElementReport | null, subject: string): string {
   if (!element) return '—';
-  return `${formatValue(element.absDiff)} at ${coordinates(element)}: runner ${formatValue(element.actual)}, reference ${formatValue(element.expected)} (rel ${formatValue(element.relDiff)}, ${formatValue(element.ulpDiff)} ulp, allowed ${formatValue(element.allowed)})`;
+  return `${formatValue(element.absDiff)} at ${coordinates(element)}: ${subject} ${formatValue(element.actual)}, reference ${formatValue(element.expected)} (rel ${formatValue(element.relDiff)}, ${formatValue(element.ulpDiff)} ulp, allowed ${formatValue(element.allowed)})`;
 }
 
 function histogram(title: string, buckets: readonly HistogramBucket[]): string {
@@ -63,7 +69,7 @@ function histogram(title: string, buckets: readonly HistogramBucket[]): string {
   return `<table class="hist"><caption>${escapeHtml(title)}</caption><tbody>${rows}</tbody></table>`;
 }
 
-function worstTable(worst: readonly ElementReport[]): string {
+function worstTable(worst: readonly ElementReport[], subject: string): string {
   if (worst.length === 0) return '';
   const shown = worst.slice(0, 10);
   const rows = shown
@@ -73,7 +79,14 @@ function worstTable(worst: readonly ElementReport[]): string {
     )
     .join('');
   const more = worst.length > shown.length ? `<p class="note">${worst.length - shown.length} more not shown</p>` : '';
-  return `<table class="grid worst"><caption>Worst elements</caption><thead><tr><th>element</th><th>reference</th><th>runner</th><th>|diff|</th><th>rel</th><th>ulp</th><th>allowed</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+  return `<table class="grid worst"><caption>Worst elements</caption><thead><tr><th>element</th><th>reference</th><th>${subject}</th><th>|diff|</th><th>rel</th><th>ulp</th><th>allowed</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
+/** yes / no, or why the hypothesis was not tried (its test could not fail) or not named. */
+function triedVerdict(tried: TriedHypothesis): string {
+  if (tried.notTried) return `not tried: ${text(tried.notTried)}`;
+  if (tried.rejected) return `no: ${text(tried.rejected)}`;
+  return tried.fits ? 'yes' : 'no';
 }
 
 export function diagnosisHtml(diagnosis: Diagnosis): string {
@@ -100,6 +113,8 @@ export function diagnosisHtml(diagnosis: Diagnosis): string {
     where.push(`axis ${phase.axis} stride ${phase.stride}: phases ${phase.phases.join(', ')} only`);
   if (location.channels)
     where.push(`channels ${location.channels.slice(0, 16).join(', ')}${location.channels.length > 16 ? ', …' : ''}`);
+  for (const band of location.bands ?? [])
+    where.push(`axis ${band.axis}: indices ${band.from}-${band.to} of 0-${band.size - 1} only`);
   if (location.batches)
     where.push(`batch items ${location.batches.slice(0, 16).join(', ')}${location.batches.length > 16 ? ', …' : ''}`);
   if (where.length) parts.push(`<p class="note">Where: ${text(where.join('; '))}</p>`);
@@ -108,7 +123,7 @@ export function diagnosisHtml(diagnosis: Diagnosis): string {
       `<details class="tried"><summary>Hypotheses tried (${diagnosis.tried.length})</summary><table class="grid"><thead><tr><th>hypothesis</th><th>kind</th><th>fits</th><th>still mismatching</th></tr></thead><tbody>${diagnosis.tried
         .map(
           (tried) =>
-            `<tr class="${tried.fits ? 'fits' : ''}"><td>${text(tried.label)}</td><td>${text(tried.kind)}${tried.axis ? ` ${text(tried.axis)}` : ''}</td><td>${tried.fits ? 'yes' : 'no'}</td><td class="num">${tried.mismatched ?? '—'}</td></tr>`,
+            `<tr class="${tried.fits ? 'fits' : ''}"><td>${text(tried.label)}</td><td>${text(tried.kind)}${tried.axis ? ` ${text(tried.axis)}` : ''}</td><td>${triedVerdict(tried)}</td><td class="num">${tried.mismatched ?? '—'}</td></tr>`,
         )
         .join('')}</tbody></table></details>`,
     );
@@ -119,10 +134,14 @@ export function diagnosisHtml(diagnosis: Diagnosis): string {
 function valuesHtml(comparison: ValuesComparison): string {
   const s = comparison.statistics;
   const nf = comparison.nonFinite;
+  const subject = subjectLabel(comparison);
   const rows = [
+    ...(comparison.subject === 'expect'
+      ? [row('compared', "the case's documented <b>expect</b> against the float64 <b>reference</b>")]
+      : []),
     row('mismatched', `${s.mismatched} / ${s.total} (${(100 * s.mismatchedFraction).toFixed(2)}%)`),
-    row('greatest |difference|', elementLine(s.greatestAbsolute)),
-    row('greatest relative', elementLine(s.greatestRelative)),
+    row('greatest |difference|', elementLine(s.greatestAbsolute, subject)),
+    row('greatest relative', elementLine(s.greatestRelative, subject)),
     row(
       'abs error mean / median / max',
       `${formatValue(s.absError.mean)} / ${formatValue(s.absError.median)} / ${formatValue(s.absError.max)}`,
@@ -144,14 +163,14 @@ function valuesHtml(comparison: ValuesComparison): string {
   return [
     `<table class="kv stats"><tbody>${rows.join('')}</tbody></table>`,
     `<div class="hists">${histogram('ULP error', s.ulpHistogram)}${histogram('Relative error', s.relativeHistogram)}</div>`,
-    worstTable(s.worst),
+    worstTable(s.worst, subject),
     comparison.diagnosis ? diagnosisHtml(comparison.diagnosis) : '',
   ].join('');
 }
 
 function shapeHtml(comparison: ShapeComparison): string {
   return [
-    `<table class="kv stats"><tbody>${row('shape', `runner [${comparison.actualShape.join(', ')}] (${comparison.actualElements} elements), reference [${comparison.expectedShape.join(', ')}] (${comparison.expectedElements})`)}</tbody></table>`,
+    `<table class="kv stats"><tbody>${row('shape', `${subjectLabel(comparison)} [${comparison.actualShape.join(', ')}] (${comparison.actualElements} elements), reference [${comparison.expectedShape.join(', ')}] (${comparison.expectedElements})`)}</tbody></table>`,
     `<ul class="causes">${comparison.causes.map((cause) => `<li><b>${text(cause.kind)}${cause.axis ? ` ${text(cause.axis)}` : ''}</b>: ${text(cause.detail)}</li>`).join('')}</ul>`,
   ].join('');
 }

@@ -1,0 +1,69 @@
+/**
+ * Which kernel the reference runs, and the synchronous SIMD entry.
+ *
+ * `TCONV_REFERENCE=scalar` forces the readable scalar kernel (kernel.ts), the specification the
+ * SIMD path is tested against; `simd` requires the SIMD path; unset (or `auto`) takes SIMD when
+ * this engine has WebAssembly SIMD. Both give bit-identical results. Problems whose operands do
+ * not fit a 2 GiB memory take the scalar path whatever the setting.
+ */
+import { wasmApi, type WasmInstance, type WasmMemory } from './wasm-api.js';
+import type { ConvTransposeGeometry } from '../../geometry/types.js';
+import type { CaseTensors } from '../../tensor.js';
+import { runSimdRows, simdRuntime, type SimdRuntime } from './kernel.js';
+import { kernelModule } from './module.js';
+import { copySimdOutput, sharedMemory, simdLayout, simdRowCount, writeSimdJobs } from './plan.js';
+
+export type ReferenceKernel = 'scalar' | 'simd';
+
+/** The kernel for the next evaluation, from TCONV_REFERENCE (read at each call). */
+export function selectedKernel(env: NodeJS.ProcessEnv = process.env): ReferenceKernel {
+  const wanted = env['TCONV_REFERENCE'] ?? '';
+  if (wanted === 'scalar') return 'scalar';
+  if (wanted === 'simd') {
+    if (kernelModule() === null) throw new Error('TCONV_REFERENCE=simd: this engine lacks WebAssembly SIMD');
+    return 'simd';
+  }
+  if (wanted === '' || wanted === 'auto') return kernelModule() === null ? 'scalar' : 'simd';
+  throw new Error(`TCONV_REFERENCE must be scalar, simd or auto, not ${JSON.stringify(wanted)}`);
+}
+
+/** Largest memory the SIMD path lays a problem out in: byte offsets stay positive int32. */
+const MAX_SIMD_BYTES = 2 ** 31 - 2 ** 16;
+
+/** Whether this evaluation runs the SIMD kernel: selected, and its operands fit a memory. */
+export function useSimd(geometry: ConvTransposeGeometry, passes: number, threads: number): boolean {
+  return selectedKernel() === 'simd' && simdLayout(geometry, passes, threads).bytes <= MAX_SIMD_BYTES;
+}
+
+/** The main thread keeps memories up to this size between calls (larger ones are one-offs). */
+const MAX_CACHED_BYTES = 64 * 2 ** 20;
+
+/**
+ * The main thread's memory and instance, kept between calls (synchronous calls never overlap)
+ * so that small evaluations pay for neither a new memory nor a new instance.
+ */
+let cached: { memory: WasmMemory; instance: WasmInstance } | null = null;
+
+function mainThreadInstance(bytes: number): { memory: WasmMemory; instance: WasmInstance } {
+  if (cached !== null && cached.memory.buffer.byteLength >= bytes) return cached;
+  const memory = sharedMemory(bytes);
+  const fresh = { memory, instance: new (wasmApi().Instance)(kernelModule()!, { env: { memory } }) };
+  if (bytes <= MAX_CACHED_BYTES) cached = fresh;
+  return fresh;
+}
+
+/** Computes every pass on this thread: outputs[0] the values, outputs[1] (optional) |x|*|w|. */
+export function computeSimdSync(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  outputs: readonly Float64Array[],
+): void {
+  const layout = simdLayout(geometry, outputs.length, 1);
+  const { memory, instance } = mainThreadInstance(layout.bytes);
+  const jobs = writeSimdJobs(geometry, tensors, memory, layout, []);
+  const runtime: SimdRuntime = simdRuntime(instance, memory, layout.scratchBase);
+  jobs.forEach((job, pass) => {
+    runSimdRows(job, runtime, 0, simdRowCount(job));
+    copySimdOutput(job, memory, outputs[pass]!);
+  });
+}

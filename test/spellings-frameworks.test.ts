@@ -1,0 +1,141 @@
+/**
+ * Every spelling `tconv explain` offers reproduces the case in its framework, and where explain
+ * says "cannot be spelled" the framework has no spelling (issue 10).
+ *
+ * Seeded random cases (every convention, ranks 1-3, both layouts, groups, dilations, bias) are
+ * resolved and spelled (spellings.ts `allSpellings`); one Python process
+ * (test/fixtures/spellings/frameworks.py, the venv of scripts/setup-torch.mjs) executes each
+ * expressible spelling from its machine-readable call (TF `tf.nn.convNd_transpose`, Keras
+ * `ConvNDTranspose` with the weights set, ONNX in ONNX Runtime and the onnx reference evaluator,
+ * PyTorch modules incl. forward(output_size), and functional), with the tensors moved into the
+ * framework's layouts as the spelling notes say; each output must equal tconv's float64 reference
+ * within its float32 error bound. For each "cannot be spelled", a brute-force search over the
+ * framework's own parameters (small ranges, executed in the framework) must find nothing that
+ * explain does not offer.
+ *
+ * Without the Python frameworks the suite fails when CI is set and is skipped locally, with the
+ * reason as the skipped test's name.
+ */
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SPACE } from '../src/fuzz/arbitraries.js';
+import type { Spelling } from '../src/geometry/spellings.js';
+import { choosePython } from '../runners/torch/python.js';
+import {
+  acknowledgedError,
+  modeOffered,
+  runFrameworks,
+  runProblem,
+  spellingCases,
+  spellingKey,
+  type FrameworkResults,
+  type SpellingCase,
+} from './helpers/frameworkSpellings.js';
+
+const SEED = 20261205;
+const CASES = 320;
+// Small tensors: the frameworks' per-call overhead, not the arithmetic, is the cost.
+const SPACE = { ...DEFAULT_SPACE, maxElements: 1200 };
+
+const python = choosePython().executable;
+// Looked up, not imported (importing TensorFlow takes seconds; frameworks.py does it once).
+const probe = spawnSync(
+  python,
+  [
+    '-c',
+    'import importlib.util, sys; missing = [m for m in ("tensorflow", "keras", "onnx", "onnxruntime", "torch") if importlib.util.find_spec(m) is None]; sys.exit("missing: " + ", ".join(missing) if missing else 0)',
+  ],
+  { encoding: 'utf8' },
+);
+const missing =
+  probe.status === 0
+    ? null
+    : `${python} cannot import the frameworks (run \`node scripts/setup-torch.mjs\`): ${(probe.stderr ?? probe.error?.message ?? '').trim().split('\n').pop()}`;
+
+if (missing && process.env['CI']) throw new Error(missing);
+
+describe.skipIf(missing !== null)(missing ?? 'explain spellings executed in their frameworks', () => {
+  let cases: SpellingCase[] = [];
+  let results: FrameworkResults;
+  let seconds = 0;
+
+  beforeAll(() => {
+    const started = Date.now();
+    cases = spellingCases(SPACE, SEED, CASES);
+    results = runFrameworks(python, cases);
+    seconds = (Date.now() - started) / 1000;
+  }, 300_000);
+
+  it('every offered spelling reproduces the case in its framework', () => {
+    const wrong: string[] = [...results.unreadable];
+    let spellings = 0;
+    let runs = 0;
+    let acknowledged = 0;
+    const perFramework = new Map<string, { executed: number; wrong: number }>();
+    for (const c of cases) {
+      c.spellings.forEach((spelling: Spelling, index) => {
+        if (!spelling.expressible) return;
+        const key = spellingKey(c, spelling, index);
+        const outcome = results.runs[key];
+        if (!outcome) return;
+        spellings += 1;
+        const tally = perFramework.get(spelling.framework) ?? { executed: 0, wrong: 0 };
+        perFramework.set(spelling.framework, tally);
+        tally.executed += 1;
+        const problems = outcome.flatMap((run) => {
+          runs += 1;
+          if (acknowledgedError(spelling, run)) {
+            acknowledged += 1;
+            return [];
+          }
+          const problem = runProblem(c, run);
+          return problem ? [problem] : [];
+        });
+        if (problems.length > 0) {
+          tally.wrong += 1;
+          wrong.push(`${key} ${spelling.code}: ${problems.join('; ')}`);
+        }
+      });
+    }
+    const figures = [...perFramework].map(([name, t]) => `${name} ${t.wrong}/${t.executed}`).join(', ');
+    console.log(
+      `spellings: ${spellings} executed (${runs} framework runs, ${acknowledged} rejections their notes announce) over ${cases.length} cases, ${wrong.length} wrong (${figures}); ${seconds.toFixed(1)}s (${JSON.stringify(results.seconds)}); ${JSON.stringify(results.versions)}`,
+    );
+    if (wrong.length) console.log(wrong.slice(0, 400).join('\n'));
+    expect(spellings).toBeGreaterThan(cases.length * 3);
+    expect(wrong).toEqual([]);
+  });
+
+  it('where explain cannot spell a case, a search of the framework finds no spelling either', () => {
+    const missed: string[] = [];
+    let searches = 0;
+    let tried = 0;
+    let degenerate = 0;
+    for (const c of cases) {
+      for (const framework of ['tensorflow', 'keras', 'onnx', 'pytorch'] as const) {
+        const result = results.searches[`${c.id}/search/${framework}`];
+        if (!result) continue;
+        searches += 1;
+        if (result.degenerate) {
+          degenerate += 1;
+          continue;
+        }
+        tried += result.tried;
+        for (const found of result.found) {
+          if (!modeOffered(c, framework, found.mode)) {
+            const reasons = c.spellings
+              .filter((s) => s.framework === framework && !s.expressible)
+              .map((s) => (s.expressible ? '' : `${s.form}: ${s.reason}`));
+            missed.push(`${c.id} ${framework} ${found.mode} ${found.detail} (explain: ${reasons.join(' | ')})`);
+          }
+        }
+      }
+    }
+    console.log(
+      `searches: ${searches} (${tried} probes executed; ${degenerate} on cases with an all-zero axis not judged), ${missed.length} spellings explain misses`,
+    );
+    if (missed.length) console.log(missed.slice(0, 400).join('\n'));
+    expect(searches).toBeGreaterThan(cases.length / 4);
+    expect(missed).toEqual([]);
+  });
+});
