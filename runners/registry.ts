@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { RunnerName } from '../src/case/schema.js';
+import { MODULE_EXTENSION } from '../src/paths.js';
 import type { RunnerSource } from './host/protocol.js';
 import { onnxruntimeRunner } from './onnxruntime.js';
 import { onnxruntimeWebRunner } from './onnxruntime-web.js';
@@ -23,8 +24,9 @@ export interface RegisteredRunner {
   readonly open?: (options: { readonly timeoutMs: number }) => Promise<RunnerSession>;
 }
 
+/** `file` names the source (.ts); the compiled build loads its .js twin beside this module. */
 const sourceOf = (file: string, exportName: string): RunnerSource => ({
-  modulePath: fileURLToPath(new URL(file, import.meta.url)),
+  modulePath: fileURLToPath(new URL(file.replace(/\.ts$/, MODULE_EXTENSION), import.meta.url)),
   exportName,
 });
 

@@ -20,6 +20,12 @@ let loading: Promise<TfNode> | null = null;
 async function importTfNode(): Promise<TfNode> {
   // Must be set before libtensorflow loads; the caller's own setting wins.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // TF 2.21's oneDNN Conv2DBackpropInput (the x86 default) returns wrong values for some
+  // geometries, and on some calls only: single-channel groups, and an output past the full size on
+  // one axis while another axis crops (reproduced with TensorFlow in Python; right with oneDNN off).
+  // A verdict that changes from run to run cannot be recorded, so the runner uses TF's own CPU
+  // kernels; TF_ENABLE_ONEDNN_OPTS=1 tests oneDNN (cases/README.md, "TensorFlow oneDNN").
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   try {
     const module = await import('@tensorflow/tfjs-node');
     // Node gives a CommonJS module as `default`; tsx's interop (the module sets __esModule) does not.
@@ -70,7 +76,8 @@ export const tfjsNodeRunner: Runner = {
   },
   load: async () => {
     const tf = await loadTfNode();
-    return `tfjs-node ${tf.version['tfjs-node']} (libtensorflow ${libtensorflowVersion(tf)})`;
+    const onednn = process.env.TF_ENABLE_ONEDNN_OPTS === '0' ? '' : ', oneDNN on';
+    return `tfjs-node ${tf.version['tfjs-node']} (libtensorflow ${libtensorflowVersion(tf)}${onednn})`;
   },
   execute: async (geometry, expression, tensors) => {
     const plan = findPlan(geometry, expression);

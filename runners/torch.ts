@@ -6,14 +6,14 @@
  * forward(x) makes), 'output_size' (forward(x, output_size)), and the labelled emulation
  * 'full+crop' where PyTorch cannot spell the geometry.
  */
-import { fileURLToPath } from 'node:url';
+import { repositoryPath } from '../src/paths.js';
 import type { RunnerSession } from '../src/run/session.js';
 import { DEFAULT_TIMEOUT_MS } from './host/session.js';
 import { externalRunner, type ExternalRunnerSpec } from './external/runner.js';
 import { openExternalSession } from './external/session.js';
 import { choosePython, installHint, type PythonChoice } from './torch/python.js';
 
-const BRIDGE_PATH = fileURLToPath(new URL('./torch/bridge.py', import.meta.url));
+const BRIDGE_PATH = repositoryPath('runners', 'torch', 'bridge.py');
 
 /** Which interpreter, and why that one, for messages. */
 function where(python: PythonChoice): string {

@@ -34,7 +34,17 @@ describe('tconv run cases (all runners)', () => {
   it('ran every bundled case, the framework goldens among them', () => {
     const ids = report.cases.map((entry) => entry.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const prefix of ['seeds/', 'tf/', 'onnx/', 'torch/', 'tfjs/', 'golden/tf/', 'golden/keras/', 'golden/onnx/']) {
+    for (const prefix of [
+      'seeds/',
+      'tf/',
+      'onnx/',
+      'torch/',
+      'tfjs/',
+      'webnn/',
+      'golden/tf/',
+      'golden/keras/',
+      'golden/onnx/',
+    ]) {
       expect(ids.filter((id) => id.startsWith(prefix)).length, prefix).toBeGreaterThan(0);
     }
     expect(ids.filter((id) => id.startsWith('golden/')).length).toBeGreaterThanOrEqual(240);

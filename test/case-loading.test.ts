@@ -133,6 +133,14 @@ describe('bad case files, loaded in-process', () => {
     expect(loaded.cases.map((entry) => entry.geometry.outputShape)).toEqual([[1, 2, 33, 33]]);
   });
 
+  it('a size past 2^53 - 1 is rejected at its field whatever the limit (--max-elements 1e300)', () => {
+    const error = loadError(`${LOCAL_DIR}/huge-output.yaml`, 1e300);
+    expect(error.exitCode).toBe(EXIT.invalidInput);
+    expect(error.diagnostics.map(formatDiagnostic)).toEqual([
+      `${LOCAL_DIR}/huge-output.yaml:5:14: cases[0].strides: the output tensor [1, 1, 27000000000000000, 27000000000000000] has 7.29e+32 elements, more than can be indexed exactly (2^53 - 1)`,
+    ]);
+  });
+
   it('reports an unreadable file as a located user error', () => {
     const error = loadError(`${LOCAL_DIR}/no-such-file.yaml`, 1000);
     expect(error.exitCode).toBe(EXIT.invalidInput);

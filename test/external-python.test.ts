@@ -4,6 +4,8 @@
  *
  * - examples/numpy-deconv/deconv.py (runners/external/tconv_runner.py's helper) passes every
  *   bundled case, and each of its planted `--mistake`s fails with the diagnosis that names it;
+ * - the helper keeps a runner's stdout writes off the protocol and turns `Unsupported` into a skip
+ *   and other exceptions into errors (test/fixtures/external/noisy_runner.py);
  * - test/fixtures/external/raw_runner.py (protocol v1 written by hand) passes case files, and each
  *   of its `--fault`s is reported as the protocol says (crashed, timeout, `protocol` errors, skips,
  *   exit 3 for a runner that cannot start).
@@ -32,6 +34,7 @@ const SLOW = 180_000;
 
 const EXAMPLE = 'examples/numpy-deconv/deconv.py';
 const RAW = 'test/fixtures/external/raw_runner.py';
+const NOISY = 'test/fixtures/external/noisy_runner.py';
 
 const work = mkdtempSync(join(tmpdir(), 'tconv-external-python-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -89,149 +92,126 @@ if (numpyMissing !== null) {
   }
 }
 
-describe.skipIf(numpyMissing !== null)('the numpy example (runners/external/tconv_runner.py)', () => {
-  it(
-    'passes every bundled case',
-    async () => {
+describe.skipIf(numpyMissing !== null)(
+  'the numpy example (runners/external/tconv_runner.py)',
+  { timeout: SLOW },
+  () => {
+    it('passes every bundled case', async () => {
       const result = await run('numpy', [EXAMPLE], ['cases']);
       expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
       expect(result.code, result.stdout.slice(-3000)).toBe(0);
       expect(result.variants.length).toBeGreaterThan(400);
       expect(statuses(result)).toEqual({ pass: result.variants.length });
       expect(result.report!.environment.runners['numpy']).toMatch(/numpy-deconv 0\.1\.0/);
-    },
-    SLOW,
-  );
+    });
 
-  // Each planted mistake on cases that show it; the diagnosis names it (JSON kind and console text).
-  const MISTAKES: readonly { mistake: string; args: string[]; kind: string; text: RegExp }[] = [
-    { mistake: 'rot180', args: ['cases/seeds.yaml'], kind: 'kernel-flipped', text: /kernel rotated 180 degrees/ },
-    {
-      mistake: 'same-lower',
-      args: ['cases/tf/same.yaml'],
-      kind: 'shift',
-      text: /matches if the extra pad (row|column)s? were at the start/,
-    },
-    { mistake: 'no-bias', args: ['cases/onnx/pads.yaml'], kind: 'bias-missing', text: /matches without the bias/ },
-    {
-      mistake: 'channels-swapped',
-      args: ['cases/onnx/pads.yaml'],
-      kind: 'kernel-channels-swapped',
-      text: /input and output channel axes swapped/,
-    },
-  ];
-  for (const { mistake, args, kind, text } of MISTAKES) {
-    it(
-      `--mistake ${mistake} fails, diagnosed as ${kind}`,
-      async () => {
+    it('keeps stdout writes off the protocol; Unsupported is a skip, an exception an error', async () => {
+      // noisy_runner.py prints and writes to fd 1 on every request; declines 3-D, raises on 1-D.
+      const result = await run('noisy', [NOISY], ['cases/seeds.yaml', 'cases/onnx/pads.yaml']);
+      expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(1);
+      const rankOf = new Map(result.report!.cases.map((entry) => [entry.id, entry.geometry.rank]));
+      const expected = { 1: 'error', 2: 'pass', 3: 'unsupported' } as const;
+      for (const variant of result.variants) {
+        expect(variant.status, variant.caseId).toBe(expected[rankOf.get(variant.caseId)!]);
+      }
+      expect(new Set(result.variants.map((variant) => rankOf.get(variant.caseId)))).toEqual(new Set([1, 2, 3]));
+      expect(result.stdout).toMatch(/ValueError: noisy_runner refuses 1-D/);
+      expect(result.stdout).toMatch(/noisy_runner: no 3-D/);
+    });
+
+    // Each planted mistake on cases that show it; the diagnosis names it (JSON kind and console text).
+    const MISTAKES: readonly { mistake: string; args: string[]; kind: string; text: RegExp }[] = [
+      { mistake: 'rot180', args: ['cases/seeds.yaml'], kind: 'kernel-flipped', text: /kernel rotated 180 degrees/ },
+      {
+        mistake: 'same-lower',
+        args: ['cases/tf/same.yaml'],
+        kind: 'shift',
+        text: /matches if the extra pad (row|column)s? were at the start/,
+      },
+      { mistake: 'no-bias', args: ['cases/onnx/pads.yaml'], kind: 'bias-missing', text: /matches without the bias/ },
+      {
+        mistake: 'channels-swapped',
+        args: ['cases/onnx/pads.yaml'],
+        kind: 'kernel-channels-swapped',
+        text: /input and output channel axes swapped/,
+      },
+    ];
+    for (const { mistake, args, kind, text } of MISTAKES) {
+      it(`--mistake ${mistake} fails, diagnosed as ${kind}`, async () => {
         const result = await run('numpy', [EXAMPLE, '--mistake', mistake], args);
         expect(result.code, result.stdout.slice(-3000)).toBe(1);
         expect(statuses(result)['mismatch']).toBeGreaterThan(0);
         expect([...diagnosisKinds(result)]).toContain(kind);
         expect(result.stdout).toMatch(text);
-      },
-      SLOW,
-    );
-  }
-});
+      });
+    }
+  },
+);
 
-// The fault runs mostly wait (timeouts, restarts): concurrently.
-describe.skipIf(numpyMissing !== null).concurrent('a runner written without the helper (raw_runner.py)', () => {
-  it(
-    'passes case files',
-    async () => {
-      const result = await run('raw', [RAW], ['cases/seeds.yaml', 'cases/onnx/pads.yaml', 'cases/torch/padding.yaml']);
-      expect(result.code, result.stdout.slice(-3000)).toBe(0);
-      expect(result.variants.length).toBeGreaterThan(50);
-      expect(statuses(result)).toEqual({ pass: result.variants.length });
-    },
-    SLOW,
-  );
+describe.skipIf(numpyMissing !== null)('a runner written without the helper (raw_runner.py)', { timeout: SLOW }, () => {
+  it('passes case files', async () => {
+    const result = await run('raw', [RAW], ['cases/seeds.yaml', 'cases/onnx/pads.yaml', 'cases/torch/padding.yaml']);
+    expect(result.code, result.stdout.slice(-3000)).toBe(0);
+    expect(result.variants.length).toBeGreaterThan(50);
+    expect(statuses(result)).toEqual({ pass: result.variants.length });
+  });
 
-  const CASES = ['cases/seeds.yaml', '--filter', 'seeds/torch-doc-*', '--timeout', '2000'];
-  // Every request of a hanging runner waits out the timeout: one case.
+  // Each fault on a few cases; a hanging runner costs the timeout per request: one case, 2 s.
+  const CASES = ['cases/seeds.yaml', '--filter', 'seeds/torch-doc-*'];
   const ONE_CASE = ['cases/seeds.yaml', '--filter', 'seeds/torch-doc-stride4', '--timeout', '2000'];
 
-  it(
-    '--fault crash: crashed (with the signal and its stderr), and the next request gets a new process',
-    async () => {
-      const result = await run('raw', [RAW, '--fault', 'crash-after=1'], CASES);
-      expect(result.code).toBe(1);
-      expect(statuses(result)['crashed']).toBeGreaterThan(0);
-      expect(statuses(result)['pass']).toBeGreaterThan(0);
-      expect(result.stdout).toMatch(/SIGSEGV/);
-      expect(result.stdout).toMatch(/crashing on request/);
-    },
-    SLOW,
-  );
+  it('--fault crash: crashed (with the signal and its stderr), and the next request gets a new process', async () => {
+    const result = await run('raw', [RAW, '--fault', 'crash-after=1'], CASES);
+    expect(result.code).toBe(1);
+    expect(statuses(result)['crashed']).toBeGreaterThan(0);
+    expect(statuses(result)['pass']).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/SIGSEGV/);
+    expect(result.stdout).toMatch(/crashing on request/);
+  });
 
-  it(
-    '--fault hang: timeout',
-    async () => {
-      const result = await run('raw', [RAW, '--fault', 'hang'], ONE_CASE);
-      expect(result.code).toBe(1);
-      expect(Object.keys(statuses(result))).toEqual(['timeout']);
-    },
-    SLOW,
-  );
+  it('--fault hang: timeout', async () => {
+    const result = await run('raw', [RAW, '--fault', 'hang'], ONE_CASE);
+    expect(result.code).toBe(1);
+    expect(Object.keys(statuses(result))).toEqual(['timeout']);
+  });
 
   for (const fault of ['garbage', 'stray-print', 'unknown-id']) {
-    it(
-      `--fault ${fault}: error: protocol ...`,
-      async () => {
-        const result = await run('raw', [RAW, '--fault', fault], CASES);
-        expect(result.code).toBe(1);
-        const errors = result.variants.filter((variant) => variant.status === 'error');
-        expect(errors.length).toBeGreaterThan(0);
-        for (const variant of errors) expect(variant.judgement.summary).toMatch(/protocol/);
-      },
-      SLOW,
-    );
+    it(`--fault ${fault}: error: protocol ...`, async () => {
+      const result = await run('raw', [RAW, '--fault', fault], CASES);
+      expect(result.code).toBe(1);
+      const errors = result.variants.filter((variant) => variant.status === 'error');
+      expect(errors.length).toBeGreaterThan(0);
+      for (const variant of errors) expect(variant.judgement.summary).toMatch(/protocol/);
+    });
   }
 
-  it(
-    '--fault wrong-size: the frame never completes: timeout',
-    async () => {
-      const result = await run('raw', [RAW, '--fault', 'wrong-size'], ONE_CASE);
-      expect(result.code).toBe(1);
-      expect(statuses(result)['timeout']).toBeGreaterThan(0);
-    },
-    SLOW,
-  );
+  it('--fault wrong-size: the frame never completes: timeout', async () => {
+    const result = await run('raw', [RAW, '--fault', 'wrong-size'], ONE_CASE);
+    expect(result.code).toBe(1);
+    expect(statuses(result)['timeout']).toBeGreaterThan(0);
+  });
 
   for (const fault of ['wrong-shape', 'nan']) {
-    it(
-      `--fault ${fault}: mismatch`,
-      async () => {
-        const result = await run('raw', [RAW, '--fault', fault], CASES);
-        expect(result.code).toBe(1);
-        expect(Object.keys(statuses(result))).toEqual(['mismatch']);
-      },
-      SLOW,
-    );
+    it(`--fault ${fault}: mismatch`, async () => {
+      const result = await run('raw', [RAW, '--fault', fault], CASES);
+      expect(result.code).toBe(1);
+      expect(Object.keys(statuses(result))).toEqual(['mismatch']);
+    });
   }
 
-  it(
-    '--fault unsupported: skipped with the reason',
-    async () => {
-      const result = await run('raw', [RAW, '--fault', 'unsupported'], CASES);
-      expect(result.code).toBe(0);
-      expect(Object.keys(statuses(result))).toEqual(['unsupported']);
-      expect(result.stdout).toMatch(/raw_runner declines everything/);
-    },
-    SLOW,
-  );
+  it('--fault unsupported: skipped with the reason', async () => {
+    const result = await run('raw', [RAW, '--fault', 'unsupported'], CASES);
+    expect(result.code).toBe(0);
+    expect(Object.keys(statuses(result))).toEqual(['unsupported']);
+    expect(result.stdout).toMatch(/raw_runner declines everything/);
+  });
 
-  it(
-    '--fault error: error with the message',
-    async () => {
-      const result = await run('raw', [RAW, '--fault', 'error'], CASES);
-      expect(result.code).toBe(1);
-      expect(Object.keys(statuses(result))).toEqual(['error']);
-      expect(result.stdout).toMatch(/RuntimeError: planted failure/);
-    },
-    SLOW,
-  );
+  it('--fault error: error with the message', async () => {
+    const result = await run('raw', [RAW, '--fault', 'error'], CASES);
+    expect(result.code).toBe(1);
+    expect(Object.keys(statuses(result))).toEqual(['error']);
+    expect(result.stdout).toMatch(/RuntimeError: planted failure/);
+  });
 
   const HELLO_FAULTS: readonly [string, RegExp][] = [
     ['exit-in-hello', /exited with code 1 before its hello[^]*exiting before the hello, as asked/],
@@ -239,15 +219,11 @@ describe.skipIf(numpyMissing !== null).concurrent('a runner written without the 
     ['hello-error', /no device \(planted hello error\)/],
   ];
   for (const [fault, message] of HELLO_FAULTS) {
-    it(
-      `--fault ${fault}: the runner is unavailable, exit 3`,
-      async () => {
-        const result = await run('raw', [RAW, '--fault', fault], CASES);
-        expect(result.code).toBe(3);
-        expect(result.stderr + result.stdout).toMatch(message);
-        expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
-      },
-      SLOW,
-    );
+    it(`--fault ${fault}: the runner is unavailable, exit 3`, async () => {
+      const result = await run('raw', [RAW, '--fault', fault], CASES);
+      expect(result.code).toBe(3);
+      expect(result.stderr + result.stdout).toMatch(message);
+      expect(result.stderr).not.toMatch(STACK_TRACE_LINE);
+    });
   }
 });

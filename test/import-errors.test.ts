@@ -215,4 +215,14 @@ describe('tconv import output files', () => {
     );
     expect(existsSync(output)).toBe(false);
   });
+
+  it('a layer larger than --max-elements is named (tconv run would refuse it too)', async () => {
+    const output = join(directory, 'small.yaml');
+    const result = await importing(['examples/models/dcgan-generator.keras', '--max-elements', '500', '-o', output]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "examples/models/dcgan-generator.keras: layer 'project': its weight has 2048 elements, more than --max-elements 500",
+    );
+    expect(existsSync(output)).toBe(false);
+  });
 });

@@ -41,6 +41,7 @@ let directory: string;
 /** Probe cases go elsewhere, so that `tconv run` sees only the imported files. */
 let probeDirectory: string;
 const imports = new Map<string, CliResult>();
+let seeded: CliResult;
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'tconv-import-test-'));
@@ -50,6 +51,8 @@ beforeAll(async () => {
     const args = ['import', `examples/models/${model}`, '-o', join(directory, outputName(model)), '--weights'];
     imports.set(model, await runCli([...args, ...(ARGS[model] ?? [])], { timeoutMs: 120_000 }));
   }
+  // And one without --weights (seeded tensors), for `tconv run` below.
+  seeded = await runCli(['import', 'examples/models/unet-decoder.keras', '-o', join(directory, 'seeded-unet.yaml')]);
 }, 600_000);
 
 afterAll(() => {
@@ -108,6 +111,16 @@ describe('tconv import on the example models', () => {
       });
     }
   }
+
+  it('without --weights the tensors come from seeds', () => {
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toMatch(/wrote .*seeded-unet\.yaml \(2 cases, tensors from seeds, [\d.]+ (B|KB)\)/);
+    const [file] = loadCaseFiles([join(directory, 'seeded-unet.yaml')], { maxElements: 1 << 20 });
+    expect(file!.cases.map((loaded) => [loaded.spec.name, loaded.spec.data, typeof loaded.spec.seed])).toEqual([
+      ['up1', undefined, 'number'],
+      ['up_block.up2', undefined, 'number'],
+    ]);
+  });
 
   it('tconv run passes on every runner (recorded divergences aside)', async () => {
     const result = await runCli(['run', directory, '--expectations', 'examples/models/expectations.yaml'], {

@@ -16,6 +16,7 @@ function scriptSource(): string {
   return `
 import { buildGeometry } from '${url('src/geometry/build.ts')}';
 import { convTransposeReference, convTransposeReferenceParallel } from '${url('src/reference/index.ts')}';
+import { referenceWorkerTasks } from '${url('src/reference/workers.ts')}';
 const axis = { inputSize: 9, kernelSize: 4, stride: 2, dilation: 1, beginCrop: 1, outputSize: 18, outputPadding: 0 };
 const geometry = buildGeometry({
   layout: 'NCHW', batch: 1, inChannels: 12, outChannels: 8, group: 1, hasBias: true, axes: [axis, axis],
@@ -26,7 +27,7 @@ const tensors = { input: fill(geometry.inputElements), weight: fill(geometry.wei
 const sync = convTransposeReference(geometry, tensors);
 const parallel = await convTransposeReferenceParallel(geometry, tensors, { minParallelWork: 0, threads: 2 });
 const same = Buffer.from(sync.output.buffer).equals(Buffer.from(parallel.output.buffer));
-console.log(JSON.stringify({ shared: parallel.output.buffer instanceof SharedArrayBuffer, same }));
+console.log(JSON.stringify({ workerTasks: referenceWorkerTasks(), same }));
 `;
 }
 
@@ -37,7 +38,7 @@ it('runs the worker path under tsx, bit-identical to the sync entry', () => {
     writeFileSync(script, scriptSource());
     const tsx = join(root, 'node_modules', '.bin', 'tsx');
     const stdout = execFileSync(tsx, [script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ shared: true, same: true });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ workerTasks: 2, same: true });
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -114,17 +114,6 @@ function torchExternalPlan(g: ConvTransposeGeometry, layout: LayoutName): Plan {
   return { supported: true, expressions };
 }
 
-/** Keras's constructor arguments, when the spelling carries them (spellings.ts). */
-interface KerasArguments {
-  readonly filters: number;
-  readonly kernelSize: readonly number[];
-  readonly strides: readonly number[];
-  readonly padding: 'same' | 'valid';
-  readonly outputPadding: readonly number[] | null;
-  readonly dilationRate: readonly number[];
-  readonly useBias: boolean;
-}
-
 function tfExternalPlan(g: ConvTransposeGeometry, layout: LayoutName): Plan {
   if (g.group > 1)
     return { supported: false, reason: 'TensorFlow has no grouped transposed convolution (no groups argument)' };
@@ -146,7 +135,7 @@ function tfExternalPlan(g: ConvTransposeGeometry, layout: LayoutName): Plan {
     });
   }
   for (const spelling of kerasSpellings(g).filter((s): s is Expressible => s.expressible)) {
-    const keras = (spelling as Expressible & { readonly keras?: KerasArguments }).keras;
+    const keras = spelling.keras;
     if (!keras) continue;
     const attributes = {
       api: 'keras.layers.ConvTranspose',

@@ -101,7 +101,10 @@ export class FrameReader {
     if (this.buffered < 4) return false;
     const length = this.peek(4).readUInt32LE(0);
     if (length > MAX_HEADER_BYTES) {
-      throw new FrameError(`a header of ${length} bytes (the limit is ${MAX_HEADER_BYTES}): not a protocol frame?`);
+      const preview = JSON.stringify(this.peek(Math.min(this.buffered, 40)).toString('latin1'));
+      throw new FrameError(
+        `a header of ${length} bytes (the limit is ${MAX_HEADER_BYTES}): not a protocol frame (the stream starts ${preview}; is something printing to stdout?)`,
+      );
     }
     if (this.buffered < 4 + length) return false;
     const text = this.take(4 + length)

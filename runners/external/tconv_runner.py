@@ -22,6 +22,8 @@ What ``serve`` does:
 - Standard output carries protocol frames only. File descriptor 1 is redirected to standard error
   (so ``print`` and native libraries writing to stdout cannot corrupt a frame); frames go to a
   private duplicate of the original stdout.
+  Output written before ``serve`` is called is not redirected and breaks the protocol: do work
+  that may print (importing or loading a library) in ``setup``.
 - It runs ``setup`` (optional), then sends the hello (name, version, convention, layout,
   max_in_flight). If ``setup`` raises, or an argument is invalid, it sends a hello with an
   ``error`` instead (tconv reports the runner as unavailable) and exits with status 1.

@@ -8,10 +8,13 @@ import { fileURLToPath } from 'node:url';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import type { CaseTensors } from '../../src/tensor.js';
 import type { ExecuteResult, Expression } from '../types.js';
+import { FROM_SOURCES, MODULE_EXTENSION } from '../../src/paths.js';
 import type { HostReply, HostRequest, RunnerSource } from './protocol.js';
 
-const CHILD_PATH = fileURLToPath(new URL('./child.ts', import.meta.url));
+const CHILD_PATH = fileURLToPath(new URL(`./child${MODULE_EXTENSION}`, import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
+/** A TypeScript runner module (`--runner-module x.ts`, or tconv's own from sources) needs tsx's loader. */
+const needsTsx = (modulePath: string): boolean => FROM_SOURCES || /\.[cm]?tsx?$/.test(modulePath);
 const STDERR_LINES_KEPT = 20;
 
 export type ProcessOutcome =
@@ -74,7 +77,7 @@ export class RunnerProcess {
   private spawn(): ChildProcess {
     this.stderrLines = [];
     const child = fork(CHILD_PATH, [], {
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: needsTsx(this.source.modulePath) ? ['--import', TSX_LOADER] : [],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '2' },

@@ -23,13 +23,14 @@ Needs python3 with numpy, torch and onnx + onnxruntime: tconv's own torch venv h
 `pip install torch onnx onnxruntime numpy`). Run from the repository root:
 
   ~/.cache/tconv/python/bin/python scripts/webnn/generate.py
-  npx prettier --check cases/webnn
+  npx prettier --write cases/webnn            # the generator does not wrap descriptions
   npx tconv run cases/webnn                   # every runner; known divergences are `expected:` entries
 
 No configuration has a single input and a single output channel per group: TensorFlow 2.21's oneDNN
 Conv2DBackpropInput (tfjs-node's libtensorflow, and the tensorflow-cpu wheel with its default
 TF_ENABLE_ONEDNN_OPTS=1) returns wrong values for some such shapes (e.g. C = M = 1, i 4, k 3, s 2
-VALID) and not on every call, so no `expected:` entry could record it; it is reported separately.
+VALID) and not on every call (it passes with TF_ENABLE_ONEDNN_OPTS=0), so no `expected:` entry could
+record it; it is reported separately.
 
 Known runner divergences are kept in EXPECTED below (keyed by case name) and written as each
 case's `expected:` entries. The same framework versions give byte-identical files.

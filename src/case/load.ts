@@ -113,6 +113,28 @@ interface RawFile {
   readonly cases: Record<string, unknown>[];
 }
 
+const SPECIAL_STRINGS: Readonly<Record<string, number>> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
+
+/** Literal tensors (validated) with "NaN" / "Infinity" / "-Infinity" strings turned into numbers, in place. */
+function numericTensors(fields: Record<string, unknown>): void {
+  const convert = (holder: unknown, keys: readonly string[]): void => {
+    if (typeof holder !== 'object' || holder === null) return;
+    const record = holder as Record<string, unknown>;
+    for (const key of keys) {
+      const values = record[key];
+      if (Array.isArray(values) && values.some((value) => typeof value === 'string')) {
+        record[key] = values.map((value: unknown) => (typeof value === 'string' ? SPECIAL_STRINGS[value] : value));
+      }
+    }
+  };
+  convert(fields['data'], ['input', 'weight', 'bias']);
+  convert(fields['expect'], ['output']);
+}
+
 export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
   const parsed = parse(path);
   const schemaErrors = validate(caseFileSchema, parsed.value);
@@ -121,6 +143,8 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
     throw new UserError(`${path}: the case file does not match schema v1`, EXIT.invalidInput, diagnostics);
   }
   const raw = parsed.value as RawFile;
+  if (raw.defaults) numericTensors(raw.defaults);
+  raw.cases.forEach(numericTensors);
   const fileId = fileIdOf(path);
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, number>();
@@ -194,10 +218,15 @@ function loadCase(
     ['output', geometry.outputElements, geometry.outputShape],
   ];
   for (const [what, elements, shape] of sizes) {
-    if (elements > options.maxElements) {
+    // Not a safe integer: sizes from huge (safe) strides or dilations, whatever --max-elements says.
+    if (!Number.isSafeInteger(elements) || elements > options.maxElements) {
+      const limit =
+        elements > options.maxElements
+          ? `above the limit of ${options.maxElements} (raise it with --max-elements or TCONV_MAX_ELEMENTS)`
+          : `more than can be indexed exactly (2^53 - 1)`;
       report(
         sizeCulprit(what, spec, geometry),
-        `the ${what} tensor [${shape.join(', ')}] has ${elements} elements, above the limit of ${options.maxElements} (raise it with --max-elements or TCONV_MAX_ELEMENTS)`,
+        `the ${what} tensor [${shape.join(', ')}] has ${elements} elements, ${limit}`,
       );
       return null;
     }

@@ -33,7 +33,7 @@ export const runnerNameSchema: Schema = {
 
 export const LAYOUTS = ['NCW', 'NWC', 'NCHW', 'NHWC', 'NCDHW', 'NDHWC'] as const;
 export const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'] as const;
-export const DISTRIBUTIONS = ['uniform', 'normal', 'integers'] as const;
+export const DISTRIBUTIONS = ['uniform', 'normal', 'integers', 'special', 'subnormal', 'large'] as const;
 /** Statuses a known divergence may declare. */
 export const EXPECTED_STATUSES = ['mismatch', 'error', 'crash', 'timeout', 'unsupported'] as const;
 
@@ -42,6 +42,20 @@ const nonNegativeInt: Schema = { kind: 'integer', minimum: 0 };
 /** The largest finite float32; data beyond it would silently become Infinity when rounded. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 const float32Number: Schema = { kind: 'number', minimum: -FLOAT32_MAX, maximum: FLOAT32_MAX };
+/** The spellings of NaN and the infinities JSON can carry (YAML's `.nan`, `.inf`, `-.inf` are numbers). */
+export const SPECIAL_VALUE_STRINGS = ['NaN', 'Infinity', '-Infinity'] as const;
+/**
+ * A float32 tensor value: a number within float32's range (subnormals and -0.0 included), NaN or
+ * an infinity (IEEE 754 special values, for the special-value cases), as a YAML number or string.
+ */
+const float32Value: Schema = {
+  kind: 'oneOf',
+  label: `a number from ${-FLOAT32_MAX} to ${FLOAT32_MAX}, .nan, .inf, -.inf or one of "NaN", "Infinity", "-Infinity"`,
+  options: [
+    { ...float32Number, nonFinite: true },
+    { kind: 'string', enum: SPECIAL_VALUE_STRINGS, description: 'NaN or an infinity, spelled as in JSON' },
+  ],
+};
 
 const intOrList = (item: Schema, description: string): Schema => ({
   kind: 'oneOf',
@@ -104,7 +118,7 @@ const paddingSchema: Schema = {
 
 const flatNumbers = (description: string): Schema => ({
   kind: 'array',
-  items: float32Number,
+  items: float32Value,
   description,
 });
 
@@ -116,6 +130,11 @@ const toleranceSchema: Schema = {
     atol: { kind: 'number', minimum: 0, description: 'absolute tolerance' },
     rtol: { kind: 'number', minimum: 0, description: 'relative tolerance' },
     ulp: { kind: 'integer', minimum: 0, description: 'units in the last place (float32)' },
+    signed_zero: {
+      kind: 'boolean',
+      description:
+        'also compare the signs of zeros (IEEE 754 6.3: a sum of -0 terms is -0, an exact zero sum of mixed signs +0); default false',
+    },
   },
 };
 
@@ -173,7 +192,12 @@ const caseProperties: Record<string, Schema> = {
   },
   dtype: { kind: 'string', enum: ['float32'], description: 'Element type (float32 only for now).' },
   seed: { ...nonNegativeInt, description: 'Seed for generated tensors (default: hash of file and case name).' },
-  distribution: { kind: 'string', enum: DISTRIBUTIONS, description: 'How generated tensors are drawn.' },
+  distribution: {
+    kind: 'string',
+    enum: DISTRIBUTIONS,
+    description:
+      'How generated tensors are drawn: uniform [-1, 1) (default), normal, integers in [-4, 4], special (a mix with NaN, +-Inf, +-0, subnormals and values near float32 max), subnormal (subnormal input and bias, weights ~2^100), large (input and bias up to 2^127: sums overflow float32).',
+  },
   data: {
     kind: 'object',
     description: 'Literal tensors, flat row-major; those left out are generated from the seed.',

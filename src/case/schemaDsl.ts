@@ -13,7 +13,17 @@ interface Described {
 export type Schema =
   | ({ readonly kind: 'string'; readonly pattern?: string; readonly enum?: readonly string[] } & Described)
   | ({ readonly kind: 'integer'; readonly minimum?: number } & Described)
-  | ({ readonly kind: 'number'; readonly minimum?: number; readonly maximum?: number } & Described)
+  | ({
+      readonly kind: 'number';
+      readonly minimum?: number;
+      readonly maximum?: number;
+      /**
+       * Also accept NaN and +-Infinity (YAML `.nan`, `.inf`, `-.inf`); the bounds apply to finite
+       * values. JSON has no such numbers, so the JSON Schema spells them as strings (a sibling
+       * `oneOf` option) and this flag does not appear in it.
+       */
+      readonly nonFinite?: boolean;
+    } & Described)
   | ({ readonly kind: 'boolean' } & Described)
   | ({
       readonly kind: 'array';
@@ -162,7 +172,7 @@ export function validate(schema: Schema, value: unknown, path: FieldPath = []): 
       return schema.minimum !== undefined && (value as number) < schema.minimum ? mismatch() : [];
     case 'number':
       if (kind !== 'number' && kind !== 'integer') return mismatch();
-      if (!Number.isFinite(value as number)) return mismatch();
+      if (!Number.isFinite(value as number)) return schema.nonFinite ? [] : mismatch();
       if (schema.maximum !== undefined && (value as number) > schema.maximum) return mismatch();
       return schema.minimum !== undefined && (value as number) < schema.minimum ? mismatch() : [];
     case 'boolean':

@@ -42,12 +42,14 @@ export interface WebnnPaddingSpec {
   readonly webnn: readonly number[];
 }
 
-export type Distribution = 'uniform' | 'normal' | 'integers';
+export type Distribution = 'uniform' | 'normal' | 'integers' | 'special' | 'subnormal' | 'large';
 
 export interface ToleranceSpec {
   readonly atol?: number;
   readonly rtol?: number;
   readonly ulp?: number;
+  /** Compare zero signs too. */
+  readonly signed_zero?: boolean;
 }
 
 export interface ExpectedDivergence {

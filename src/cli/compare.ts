@@ -15,26 +15,40 @@ import { runConformance } from '../run/conformance.js';
 import { FAILING } from '../run/status.js';
 import { loadSavedOutput } from '../saved/load.js';
 import { SAVED_RUNNER, savedSession } from '../saved/session.js';
-import { COMMON_OPTIONS, maxElementsOption, parseCommand, stringList } from './options.js';
-
-export const COMPARE_USAGE = `  tconv compare FILE [--case NAME] --actual OUT [--json F] [--junit F] [--html F] [--report DIR]
-                                               compare an output saved from any framework with the
-                                               reference for the case (exit 0 match, 1 mismatch)
-      --actual OUT         .npy (float16/32/64, either byte order, C or Fortran order) or JSON
-                           {"shape": [...], "data": [...]} (flat row-major or nested lists; "NaN",
-                           "Infinity", "-Infinity" allowed), in the case's layout (e.g. NHWC for an
-                           NHWC case; transpose a channels-first output first)
-      --case NAME          the case (required when FILE has more than one)
-`;
+import {
+  COMMON_OPTIONS,
+  REPORT_OPTIONS,
+  maxElementsOption,
+  parseCommand,
+  stringList,
+  type CommandDefinition,
+  type OptionDefinitions,
+} from './options.js';
 
 const COMPARE_OPTIONS = {
-  ...COMMON_OPTIONS,
-  actual: { type: 'string' },
-  report: { type: 'string' },
-  json: { type: 'string' },
-  junit: { type: 'string' },
-  html: { type: 'string' },
-} as const;
+  actual: {
+    type: 'string',
+    value: 'OUT',
+    description:
+      'the saved output (required): .npy (float16/32/64, either byte order, C or Fortran order) or JSON {"shape": [...], "data": [...]} (flat row-major or nested lists; "NaN", "Infinity", "-Infinity" allowed), in the case\'s layout (e.g. NHWC for an NHWC case; transpose a channels-first output first)',
+  },
+  case: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME',
+    description: 'the case (required when FILE has more than one)',
+  },
+  ...REPORT_OPTIONS,
+  'max-elements': COMMON_OPTIONS['max-elements'],
+} as const satisfies OptionDefinitions;
+
+export const COMPARE_COMMAND: CommandDefinition = {
+  name: 'compare',
+  synopsis: 'FILE [--case NAME] --actual OUT [--json F] [--junit F] [--html F] [--report DIR]',
+  summary:
+    "compare an output saved from any framework with the reference for the case, judged like a runner named 'actual' (exit 0 match, 1 mismatch)",
+  options: COMPARE_OPTIONS,
+};
 
 const usage = (message: string): UserError => new UserError(`compare: ${message} (see tconv help)`, EXIT.invalidInput);
 

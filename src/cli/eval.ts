@@ -6,7 +6,15 @@ import { EXIT, UserError } from '../errors.js';
 import { formatTensor } from '../format/tensor.js';
 import type { VariantResult } from '../run/results.js';
 import { openSession } from '../run/sessions.js';
-import { COMMON_OPTIONS, maxElementsOption, parseCommand, requirePositionals, stringList } from './options.js';
+import {
+  COMMON_OPTIONS,
+  maxElementsOption,
+  parseCommand,
+  requirePositionals,
+  stringList,
+  type CommandDefinition,
+  type OptionDefinitions,
+} from './options.js';
 import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions } from './runnerOptions.js';
 
 /** The stable `eval --format json` contract: one object per case and variant. */
@@ -43,13 +51,30 @@ export function evalRecord(caseId: string, result: VariantResult): EvalRecord {
   }
 }
 
+const EVAL_OPTIONS = {
+  case: COMMON_OPTIONS.case,
+  runner: { type: 'string', value: 'NAME', default: 'reference', description: 'the runner whose outputs to print' },
+  format: {
+    type: 'string',
+    value: 'json|table',
+    default: 'table',
+    description:
+      'table: each tensor laid out; json: one array of {case, runner, variant?, status, shape, data, reason?} (a stable contract)',
+  },
+  ...RUNNER_REGISTRATION_OPTIONS,
+  'max-elements': COMMON_OPTIONS['max-elements'],
+} as const satisfies OptionDefinitions;
+
+export const EVAL_COMMAND: CommandDefinition = {
+  name: 'eval',
+  synopsis: 'FILE... [--case NAME] [--runner NAME] [--format json|table]',
+  summary:
+    "print each case's output tensors from one runner (every variant); a framework's rejection is a record, not a failure",
+  options: EVAL_OPTIONS,
+};
+
 export async function evalCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand('eval', argv, {
-    ...COMMON_OPTIONS,
-    ...RUNNER_REGISTRATION_OPTIONS,
-    runner: { type: 'string', default: 'reference' },
-    format: { type: 'string', default: 'table' },
-  });
+  const { values, positionals } = parseCommand('eval', argv, EVAL_OPTIONS);
   requirePositionals('eval', positionals, 'one or more case files');
   await registerRunnerOptions(values);
   const format = values['format'];

@@ -3,13 +3,37 @@ import { loadCaseFiles } from '../case/load.js';
 import { selectCases } from '../case/select.js';
 import { EXIT, UserError } from '../errors.js';
 import { explainJson, explainText } from '../format/explain.js';
-import { COMMON_OPTIONS, maxElementsOption, parseCommand, requirePositionals, stringList } from './options.js';
+import {
+  COMMON_OPTIONS,
+  maxElementsOption,
+  parseCommand,
+  requirePositionals,
+  stringList,
+  type CommandDefinition,
+  type OptionDefinitions,
+} from './options.js';
+
+const EXPLAIN_OPTIONS = {
+  case: COMMON_OPTIONS.case,
+  format: {
+    type: 'string',
+    value: 'text|json',
+    default: 'text',
+    description: 'text for reading, json for tools',
+  },
+  'max-elements': COMMON_OPTIONS['max-elements'],
+} as const satisfies OptionDefinitions;
+
+export const EXPLAIN_COMMAND: CommandDefinition = {
+  name: 'explain',
+  synopsis: 'FILE... [--case NAME] [--format text|json]',
+  summary:
+    'the resolved geometry per spatial axis and the same operation spelled in TensorFlow, Keras, ONNX and PyTorch (or why it cannot be spelled there)',
+  options: EXPLAIN_OPTIONS,
+};
 
 export function explainCommand(argv: readonly string[]): number {
-  const { values, positionals } = parseCommand('explain', argv, {
-    ...COMMON_OPTIONS,
-    format: { type: 'string', default: 'text' },
-  });
+  const { values, positionals } = parseCommand('explain', argv, EXPLAIN_OPTIONS);
   requirePositionals('explain', positionals, 'a case file');
   const format = values['format'];
   if (format !== 'json' && format !== 'text') {

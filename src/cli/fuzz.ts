@@ -36,55 +36,111 @@ import type { Rank } from '../geometry/types.js';
 import { encodeNonFinite } from '../report/json.js';
 import { toolVersion } from '../run/conformance.js';
 import { loadExpectations } from '../run/expectations.js';
-import { integerOption, parseCommand, stringList } from './options.js';
+import {
+  integerOption,
+  parseCommand,
+  stringList,
+  type CommandDefinition,
+  type OptionDefinitions,
+} from './options.js';
 import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions, registrationArguments } from './runnerOptions.js';
 import { checkOutputPath, writeOutput } from '../report/targets.js';
-
-export const FUZZ_USAGE = `  tconv fuzz [--runs N | --time 60s] [--seed S [--path P]] [options]
-                                               generate valid cases, compare every runner with the
-                                               reference, shrink and save each new finding
-      --runs N             generated cases to run (default ${DEFAULT_RUNS}; unbounded with --time)
-      --time T             time budget for fuzzing, e.g. 90s, 10m, 1h (shrinking may add --shrink-time)
-      --seed S             fast-check seed (default: random, printed); --path P replays one finding
-      --runners a,b        registered runners to compare (default tfjs-node,onnxruntime and
-                           every runner given with --runner-exec / --runner-module)
-      --runner-exec NAME=COMMAND    an external runner (docs/runner-protocol.md); repeatable
-      --runner-module NAME=PATH     a JS/TS module exporting a Runner; repeatable
-      --conventions c,..   tf, onnx, torch (default all)     --dims 1,2,3 (default all)
-      --max-elements N     largest input/weight/output tensor (default ${DEFAULT_FUZZ_MAX_ELEMENTS})
-      --save DIR           where minimal findings are written (default cases/regressions; --no-save)
-      --expectations F     further known divergences (as for tconv run; ids are fuzz/<convention>/<padding>)
-      --json F, --junit F  write the fuzz report (JSON) / JUnit XML
-      --timeout MS         per-variant timeout of native runners (default ${DEFAULT_FUZZ_TIMEOUT_MS})
-      --shrink-time T      time limit for shrinking one finding (default ${DEFAULT_SHRINK_TIME_MS / 1000}s)
-      --max-findings N     stop after N distinct findings (default ${DEFAULT_MAX_FINDINGS})
-      --recycle-every N    restart the onnxruntime process every N cases (default ${DEFAULT_RECYCLE_EVERY}; 0 never)
-`;
-
-export const FUZZ_OPTIONS = {
-  ...RUNNER_REGISTRATION_OPTIONS,
-  runs: { type: 'string' },
-  time: { type: 'string' },
-  seed: { type: 'string' },
-  path: { type: 'string' },
-  runners: { type: 'string', multiple: true },
-  conventions: { type: 'string', multiple: true },
-  dims: { type: 'string', multiple: true },
-  'max-elements': { type: 'string' },
-  save: { type: 'string' },
-  'no-save': { type: 'boolean' },
-  expectations: { type: 'string' },
-  json: { type: 'string' },
-  junit: { type: 'string' },
-  timeout: { type: 'string' },
-  'shrink-time': { type: 'string' },
-  'max-findings': { type: 'string' },
-  'recycle-every': { type: 'string' },
-} as const;
 
 export const DEFAULT_SAVE_DIR = 'cases/regressions';
 /** The native runners (child processes); others are chosen with --runners. */
 export const DEFAULT_FUZZ_RUNNERS = ['tfjs-node', 'onnxruntime'] as const;
+
+export const FUZZ_OPTIONS = {
+  runs: {
+    type: 'string',
+    value: 'N',
+    description: 'generated cases to run (unbounded with --time)',
+    defaultText: String(DEFAULT_RUNS),
+  },
+  time: {
+    type: 'string',
+    value: 'T',
+    description: 'time budget for fuzzing, e.g. 90s, 10m, 1h (shrinking may add --shrink-time)',
+  },
+  seed: { type: 'string', value: 'S', description: 'fast-check seed', defaultText: 'random, printed' },
+  path: { type: 'string', value: 'P', description: 'with --seed: replay the one finding at this fast-check path' },
+  runners: {
+    type: 'string',
+    multiple: true,
+    value: 'a,b',
+    description: 'runners to compare with the reference and each other; repeatable, comma-separated',
+    defaultText: `${DEFAULT_FUZZ_RUNNERS.join(', ')} and every runner registered with --runner-exec / --runner-module`,
+  },
+  ...RUNNER_REGISTRATION_OPTIONS,
+  conventions: {
+    type: 'string',
+    multiple: true,
+    value: 'c,..',
+    description: `conventions of the generated cases: ${CONVENTION_NAMES.join(', ')}`,
+    defaultText: 'all',
+  },
+  dims: {
+    type: 'string',
+    multiple: true,
+    value: 'd,..',
+    description: `spatial ranks of the generated cases: ${RANKS.join(', ')}`,
+    defaultText: 'all',
+  },
+  'max-elements': {
+    type: 'string',
+    value: 'N',
+    description: 'largest input/weight/output tensor',
+    defaultText: String(DEFAULT_FUZZ_MAX_ELEMENTS),
+  },
+  save: {
+    type: 'string',
+    value: 'DIR',
+    description: 'where minimal findings are written (never overwriting)',
+    defaultText: `${DEFAULT_SAVE_DIR}; none when replaying with --path`,
+  },
+  'no-save': { type: 'boolean', description: 'write no finding files' },
+  expectations: {
+    type: 'string',
+    value: 'F',
+    description: 'further known divergences (as for tconv run; ids are fuzz/<convention>/<padding>)',
+  },
+  json: { type: 'string', value: 'F', description: 'write the fuzz report (JSON) to F' },
+  junit: { type: 'string', value: 'F', description: 'write JUnit XML to F' },
+  timeout: {
+    type: 'string',
+    value: 'MS',
+    description: 'per-variant timeout of the native runners',
+    defaultText: String(DEFAULT_FUZZ_TIMEOUT_MS),
+  },
+  'shrink-time': {
+    type: 'string',
+    value: 'T',
+    description: 'time limit for shrinking one finding (0: no shrinking)',
+    defaultText: `${DEFAULT_SHRINK_TIME_MS / 1000}s`,
+  },
+  'max-findings': {
+    type: 'string',
+    value: 'N',
+    description: 'stop after N distinct findings',
+    defaultText: String(DEFAULT_MAX_FINDINGS),
+  },
+  'recycle-every': {
+    type: 'string',
+    value: 'N',
+    description: 'restart the onnxruntime process every N cases (0: never)',
+    defaultText: String(DEFAULT_RECYCLE_EVERY),
+  },
+} as const satisfies OptionDefinitions;
+
+export const FUZZ_COMMAND: CommandDefinition = {
+  name: 'fuzz',
+  synopsis: '[--runs N | --time 60s] [--seed S [--path P]] [options]',
+  summary:
+    'generate valid cases, compare every runner with the reference and each other, shrink each new finding to a minimal case and save it with its replay commands',
+  options: FUZZ_OPTIONS,
+  notes: ['Exit codes: 0 no new findings, 1 new findings, 2 invalid usage, 3 a runner is unavailable.'],
+};
+
 
 /** '90', '90s', '1500ms', '10m', '1h' -> milliseconds (a bare number is seconds). */
 export function parseDuration(name: string, text: string, allowZero = false): number {

@@ -16,16 +16,24 @@ import { reportTargets, writeReports } from '../report/write.js';
 import { mergeReports, readReport } from '../run/merge.js';
 import { checkInputs, environmentWarnings } from '../run/mergeChecks.js';
 import { FAILING } from '../run/status.js';
-import { parseCommand, requirePositionals } from './options.js';
+import { REPORT_OPTIONS, parseCommand, requirePositionals, type CommandDefinition } from './options.js';
+
+export const MERGE_COMMAND: CommandDefinition = {
+  name: 'merge',
+  synopsis: 'SHARD.json... [--allow-partial] [--report DIR | --json F --junit F --html F]',
+  summary:
+    'combine the JSON reports of one run (every shard of a --shard i/n split, or unsharded reports with disjoint cases) into one report; exit 1 if a merged variant fails',
+  options: {
+    'allow-partial': {
+      type: 'boolean',
+      description: 'merge despite missing shards (the report says which: partial: 1,3 of 3)',
+    },
+    ...REPORT_OPTIONS,
+  },
+};
 
 export function mergeCommand(argv: readonly string[]): number {
-  const { values, positionals } = parseCommand('merge', argv, {
-    'allow-partial': { type: 'boolean' },
-    report: { type: 'string' },
-    json: { type: 'string' },
-    junit: { type: 'string' },
-    html: { type: 'string' },
-  });
+  const { values, positionals } = parseCommand('merge', argv, MERGE_COMMAND.options);
   requirePositionals('merge', positionals, 'the JSON reports to merge');
   const targets = reportTargets(values);
   const inputs = positionals.map((path) => ({ path, report: readReport(path) }));

@@ -1,30 +1,90 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_MAX_ELEMENTS } from '../case/load.js';
 import { EXIT, UserError } from '../errors.js';
+import type { OptionDefinitions } from './usage.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type { CommandDefinition, OptionDefinition, OptionDefinitions } from './usage.js';
 
-/** parseArgs with usage errors turned into exit code 2. */
-export function parseCommand<T extends Options>(
-  command: string,
-  argv: readonly string[],
-  options: T,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    return {
-      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
-      positionals: parsed.positionals,
-    };
-  } catch (error) {
-    throw new UserError(`${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
+type ParserOptions = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/**
+ * `--help` / `-h` on a command: thrown by parseCommand, answered by main with that command's
+ * usage (exit 0). An exception, so no command has to handle help itself.
+ */
+export class HelpRequested extends Error {
+  constructor(readonly command: string) {
+    super(`help for ${command}`);
   }
 }
 
+/** Every command answers --help / -h (not listed in the definitions: main's usage says so). */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies ParserOptions;
+
+/** The parseArgs part of the definitions (parseArgs rejects keys it does not know in future versions). */
+function parserOptions(options: OptionDefinitions | ParserOptions): ParserOptions {
+  const result: ParserOptions = {};
+  for (const [name, option] of Object.entries(options)) {
+    result[name] = {
+      type: option.type,
+      ...(option.multiple ? { multiple: true } : {}),
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.default !== undefined ? { default: option.default } : {}),
+    } as ParserOptions[string];
+  }
+  return { ...result, ...HELP_OPTION };
+}
+
+/** Whether argv asks for help, read leniently (so `tconv run --bogus --help` still gets help). */
+function asksForHelp(argv: readonly string[], options: ParserOptions): boolean {
+  const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
+  return tokens.some((token) => token.kind === 'option' && (token.name === 'help' || token.name === 'h'));
+}
+
+/**
+ * parseArgs over a command's option definitions (the ones its usage is generated from), with
+ * usage errors turned into exit code 2 and --help into HelpRequested.
+ */
+export function parseCommand(
+  command: string,
+  argv: readonly string[],
+  options: OptionDefinitions | ParserOptions,
+): { values: Values; positionals: string[] } {
+  const config = parserOptions(options);
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (error) {
+    if (asksForHelp(argv, config)) throw new HelpRequested(command);
+    throw new UserError(`${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
+  }
+  if (parsed.values['help'] === true) throw new HelpRequested(command);
+  const { help: _help, ...values } = parsed.values;
+  return { values, positionals: parsed.positionals };
+}
+
 export const COMMON_OPTIONS = {
-  'max-elements': { type: 'string' },
-  case: { type: 'string', multiple: true },
-} as const satisfies Options;
+  'max-elements': {
+    type: 'string',
+    value: 'N',
+    description: 'refuse tensors larger than N elements',
+    defaultText: `${DEFAULT_MAX_ELEMENTS}, or the environment variable TCONV_MAX_ELEMENTS`,
+  },
+  case: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME',
+    description: 'only the cases with this name (in any of the files); repeatable or comma-separated',
+  },
+} as const satisfies OptionDefinitions;
+
+/** --report DIR and the single-report options, as run, merge and compare accept them. */
+export const REPORT_OPTIONS = {
+  report: { type: 'string', value: 'DIR', description: 'write DIR/tconv.json, DIR/junit.xml and DIR/index.html' },
+  json: { type: 'string', value: 'F', description: 'write the JSON report to F' },
+  junit: { type: 'string', value: 'F', description: 'write JUnit XML to F' },
+  html: { type: 'string', value: 'F', description: 'write the HTML report to F' },
+} as const satisfies OptionDefinitions;
 
 export function integerOption(name: string, value: string | undefined, fallback: number, minimum = 1): number {
   if (value === undefined) return fallback;

@@ -4,54 +4,90 @@
  */
 import { loadCaseFiles } from '../case/load.js';
 import { selectCases } from '../case/select.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { shutdownReferenceWorkers } from '../reference/index.js';
-import { caseLines, closingLine, failureDetails, progressLine, summaryTable } from '../report/console.js';
-import { detailLines } from '../report/details.js';
-import { writeReports, reportTargets } from '../report/write.js';
-import { runConformance } from '../run/conformance.js';
+import { reportTargets } from '../report/write.js';
 import { loadExpectations } from '../run/expectations.js';
-import { FAILING } from '../run/status.js';
+import { defaultJobs, distinctSessions, openLanes } from '../run/lanes.js';
+import type { DetailLevel } from '../run/report.js';
 import { parseShard, selectForRun } from '../run/selection.js';
-import type { RunnerSession } from '../run/session.js';
 import { openSession } from '../run/sessions.js';
+import { streamRun } from '../run/streamed.js';
 import { registeredRunners } from '../../runners/registry.js';
 import {
   COMMON_OPTIONS,
+  REPORT_OPTIONS,
   integerOption,
   maxElementsOption,
   parseCommand,
   requirePositionals,
   stringList,
+  type CommandDefinition,
+  type OptionDefinitions,
 } from './options.js';
 import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions, unknownRunnerWarnings } from './runnerOptions.js';
 
-export const RUN_OPTIONS = {
-  ...COMMON_OPTIONS,
-  ...RUNNER_REGISTRATION_OPTIONS,
-  runners: { type: 'string', multiple: true },
-  filter: { type: 'string', multiple: true },
-  shard: { type: 'string' },
-  expectations: { type: 'string' },
-  timeout: { type: 'string' },
-  report: { type: 'string' },
-  json: { type: 'string' },
-  junit: { type: 'string' },
-  html: { type: 'string' },
-} as const;
+/** Per-case timeout of the native runners' child processes. */
+const DEFAULT_TIMEOUT_MS = 60_000;
 
-async function openSessions(names: readonly string[], timeoutMs: number): Promise<RunnerSession[]> {
-  const sessions: RunnerSession[] = [];
-  try {
-    for (const name of names.filter((runner) => runner !== 'reference')) {
-      sessions.push(await openSession(name, { timeoutMs }));
-    }
-  } catch (error) {
-    await Promise.all(sessions.map((session) => session.close()));
-    throw error;
-  }
-  return sessions;
-}
+/** Before any --runner-exec/--runner-module registration, registeredRunners() is the built-ins. */
+const BUILTIN_RUNNERS = registeredRunners().map((entry) => entry.runner.name);
+
+export const RUN_OPTIONS = {
+  runners: {
+    type: 'string',
+    multiple: true,
+    value: 'a,b',
+    description: 'runners to use (the reference always runs); repeatable, comma-separated',
+    defaultText: `${BUILTIN_RUNNERS.join(', ')} and every runner registered with --runner-exec / --runner-module`,
+  },
+  filter: {
+    type: 'string',
+    multiple: true,
+    value: 'GLOB',
+    description: 'case ids to keep (file/case, * within a segment, ** across); repeatable',
+  },
+  case: COMMON_OPTIONS.case,
+  shard: { type: 'string', value: 'i/n', description: 'keep the i-th of n deterministic shards (see tconv merge)' },
+  expectations: {
+    type: 'string',
+    value: 'F',
+    description: 'known divergences (YAML: expectations: [{id, runner, variant?, status, reason, link?}])',
+  },
+  timeout: {
+    type: 'string',
+    value: 'MS',
+    description: 'per-case timeout of the native runners',
+    defaultText: String(DEFAULT_TIMEOUT_MS),
+  },
+  ...REPORT_OPTIONS,
+  details: {
+    type: 'string',
+    value: 'failing|all',
+    description: 'per-element data (worst elements, histograms) in the reports: for variants that are not a plain pass, or all',
+    defaultText: 'failing',
+  },
+  jobs: {
+    type: 'string',
+    value: 'N',
+    description: 'cases run at once, each on its own runner processes (deterministic report order)',
+    defaultText: 'one per core, at most one per 48 cases',
+  },
+  verbose: {
+    type: 'boolean',
+    description: 'print a line for every case and variant (default: failures, and progress)',
+  },
+  ...RUNNER_REGISTRATION_OPTIONS,
+  'max-elements': COMMON_OPTIONS['max-elements'],
+} as const satisfies OptionDefinitions;
+
+export const RUN_COMMAND: CommandDefinition = {
+  name: 'run',
+  synopsis: 'FILE|DIR... [options]',
+  summary:
+    'run every case on the reference and the runners, every runner variant compared with the reference; exit 0 when all hold',
+  options: RUN_OPTIONS,
+};
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommand('run', argv, RUN_OPTIONS);
@@ -61,38 +97,41 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const selectedRunners = runnerNames.length ? runnerNames : registeredRunners().map((entry) => entry.runner.name);
   const filters = stringList(values['filter']);
   const shard = parseShard(typeof values['shard'] === 'string' ? values['shard'] : undefined);
-  const timeoutMs = integerOption('timeout', values['timeout'] as string | undefined, 60_000);
+  const timeoutMs = integerOption('timeout', values['timeout'] as string | undefined, DEFAULT_TIMEOUT_MS);
   const targets = reportTargets(values);
   const expectations = typeof values['expectations'] === 'string' ? loadExpectations(values['expectations']) : [];
   const files = loadCaseFiles(positionals, { maxElements: maxElementsOption(values['max-elements']) });
   const cases = selectForRun(selectCases(files, stringList(values['case'])), filters, shard);
   for (const warning of unknownRunnerWarnings(cases)) process.stderr.write(`tconv: warning: ${warning}\n`);
-  const sessions = await openSessions(selectedRunners, timeoutMs);
-  const live = process.stdout.isTTY === true;
-  let failures = 0;
+  const details = detailsOption(values['details']);
+  const jobs = integerOption('jobs', values['jobs'] as string | undefined, defaultJobs(cases.length));
+  const native = selectedRunners.filter((runner) => runner !== 'reference');
+  const lanes = await openLanes(native, Math.min(jobs, Math.max(1, cases.length)), (name) =>
+    openSession(name, { timeoutMs }),
+  );
   try {
-    const report = await runConformance(files, cases, {
-      sessions,
+    return await streamRun({
+      files,
+      cases,
+      targets,
+      verbose: values['verbose'] === true,
+      sessions: lanes[0]!,
+      lanes: lanes.slice(1),
+      details,
       expectations,
       selection: {
         filter: filters,
         shard: typeof values['shard'] === 'string' ? values['shard'] : null,
         runners: selectedRunners,
       },
-      onCase: (entry, done, total) => {
-        failures += entry.variants.filter((variant) => FAILING.has(variant.status)).length;
-        if (live) process.stdout.write(`\r\x1b[2K${progressLine(entry, done, total, failures)}`);
-        else process.stdout.write(`${caseLines(entry).join('\n')}\n`);
-      },
     });
-    if (live) process.stdout.write('\r\x1b[2K');
-    const lines = ['', ...summaryTable(report), ...failureDetails(report, detailLines), '', closingLine(report)];
-    process.stdout.write(`${lines.join('\n')}\n`);
-    const written = writeReports(report, targets);
-    for (const path of written) process.stdout.write(`wrote ${path}\n`);
-    return failures > 0 ? EXIT.mismatch : EXIT.ok;
   } finally {
-    await Promise.all(sessions.map((session) => session.close()));
+    await Promise.all(distinctSessions(lanes).map((session) => session.close()));
     await shutdownReferenceWorkers();
   }
+}
+
+function detailsOption(value: unknown): DetailLevel {
+  if (value === undefined || value === 'failing' || value === 'all') return value ?? 'failing';
+  throw new UserError(`--details expects 'failing' or 'all', got '${String(value)}'`, EXIT.invalidInput);
 }

@@ -9,11 +9,24 @@ import { registerModuleRunner } from '../../runners/module.js';
 import { findRunner } from '../../runners/registry.js';
 import type { LoadedCase } from '../case/load.js';
 import { EXIT, UserError } from '../errors.js';
+import type { OptionDefinitions } from './usage.js';
 
 export const RUNNER_REGISTRATION_OPTIONS = {
-  'runner-exec': { type: 'string', multiple: true },
-  'runner-module': { type: 'string', multiple: true },
-} as const;
+  'runner-exec': {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=COMMAND',
+    description:
+      'an external runner speaking docs/runner-protocol.md, started as COMMAND (split like a shell would, no shell runs it); NAME then works wherever a runner name does; repeatable',
+  },
+  'runner-module': {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=PATH[#EXPORT]',
+    description:
+      'a JS/TS module exporting a Runner (runners/types.ts; export `runner`, the default export or EXPORT), run in a child process; repeatable',
+  },
+} as const satisfies OptionDefinitions;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 

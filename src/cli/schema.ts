@@ -2,7 +2,8 @@
 import { caseFileSchema, SCHEMA_VERSION } from '../case/schema.js';
 import { toJsonSchema } from '../case/schemaDsl.js';
 import { checkOutputPath, writeOutput } from '../report/targets.js';
-import { parseCommand } from './options.js';
+import { EXIT, UserError } from '../errors.js';
+import { parseCommand, type CommandDefinition } from './options.js';
 
 export function caseFileJsonSchema(): string {
   const document = {
@@ -14,8 +15,24 @@ export function caseFileJsonSchema(): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+export const SCHEMA_COMMAND: CommandDefinition = {
+  name: 'schema',
+  synopsis: '[--write PATH]',
+  summary: 'the case file JSON Schema (for editors: # yaml-language-server: $schema=...)',
+  options: {
+    write: {
+      type: 'string',
+      value: 'PATH',
+      description: 'write it to PATH (replacing only a schema tconv wrote) instead of printing it',
+    },
+  },
+};
+
 export function schemaCommand(argv: readonly string[]): number {
-  const { values } = parseCommand('schema', argv, { write: { type: 'string' } });
+  const { values, positionals } = parseCommand('schema', argv, SCHEMA_COMMAND.options);
+  if (positionals.length) {
+    throw new UserError(`schema: unexpected argument '${positionals[0]}' (see tconv help)`, EXIT.invalidInput);
+  }
   const text = caseFileJsonSchema();
   const target = values['write'];
   if (typeof target === 'string') {

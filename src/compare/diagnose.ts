@@ -7,7 +7,9 @@
  * whose test cannot fail on the case (a candidate the reference itself fits, a vacuous error bound)
  * is not named; the tried list says why.
  *
- * Order (diagnoses/registry.ts, one file per diagnosis in diagnoses/): float32 rounding (non-auto
+ * Order (diagnoses/registry.ts, one file per diagnosis in diagnoses/): special values (Inf * 0 at
+ * inserted zeros, NaN not propagated, float32 overflow, subnormals flushed; the only ones tried on a
+ * non-finite mismatch) -> float32 rounding (non-auto
  * tolerances) -> (a) shift (beginCrop +-1 per axis and combinations, then +-2, +-3 on one axis) ->
  * (b) kernel rotated 180 degrees -> (c) kernel in/out channel axes swapped -> (d) spatial axes
  * transposed (output, kernel, input) -> (e) layout confusion (output, input) -> (f) bias missing /
@@ -19,7 +21,7 @@
 import { locateMismatches } from './diagnoses/locate.js';
 import { locationPattern } from './diagnoses/location.js';
 import { noKnownPattern } from './diagnoses/none.js';
-import { DIAGNOSES } from './diagnoses/registry.js';
+import { DIAGNOSES, SPECIAL_VALUE_DIAGNOSES } from './diagnoses/registry.js';
 import type { DiagnosisInput } from './diagnoses/types.js';
 import type { Diagnosis, Explanation, TriedHypothesis } from './types.js';
 
@@ -32,11 +34,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const location = locateMismatches(geometry, input.mismatchMask, input.indexer, reference.termCount);
   const done = (explanation: Explanation): Diagnosis => ({ explanation, location, tried, summary: explanation.detail });
   const total = reference.output.length;
-  if (input.locationOnly) return done(locationPattern(geometry, location, '') ?? noKnownPattern(location, total));
-  for (const step of DIAGNOSES) {
+  // A non-finite mismatch is tested only against the special-value diagnoses, then located.
+  for (const step of input.locationOnly ? SPECIAL_VALUE_DIAGNOSES : DIAGNOSES) {
     const finding = step.explain({ input, location });
     tried.push(...finding.tried);
     if (finding.explanation !== null) return done(finding.explanation);
   }
+  if (input.locationOnly) return done(locationPattern(geometry, location, '') ?? noKnownPattern(location, total));
   return done(noKnownPattern(location, total));
 }

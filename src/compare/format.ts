@@ -1,5 +1,6 @@
 /** torch.testing-style text for a `Comparison` (reporters can use these lines or render the data). */
 import { spatialAxisNames } from './coords.js';
+import { describeSpecial } from './special.js';
 import type { JsonNumber } from './json.js';
 import type {
   Comparison,
@@ -77,8 +78,10 @@ function valuesLines(c: ValuesComparison): string[] {
   const s = c.statistics;
   const lines: string[] = [];
   const greatestAbs = s.greatestAbsolute;
+  const specialLine = c.nonFinite.special ? describeSpecial(c.nonFinite.special) : '';
   if (c.verdict === 'pass') {
     lines.push(`Values are close: ${s.total} / ${s.total} elements within ${c.tolerance.description}`);
+    if (specialLine) lines.push(`Special values: ${specialLine}`);
     if (greatestAbs) {
       lines.push(
         `Greatest absolute difference: ${formatValue(greatestAbs.absDiff)} at index ${indexText(greatestAbs)} (up to ${formatValue(greatestAbs.allowed)} allowed)`,
@@ -101,9 +104,10 @@ function valuesLines(c: ValuesComparison): string[] {
   }
   if (nf.referenceNonFiniteMismatched > 0) {
     lines.push(
-      `Non-finite reference values not reproduced: ${nf.referenceNonFiniteMismatched} / ${nf.referenceNonFinite}${c.tolerance.nanEqual ? '' : ' (NaN == NaN only with nanEqual)'}`,
+      `Non-finite reference values not reproduced: ${nf.referenceNonFiniteMismatched} / ${nf.referenceNonFinite}${c.tolerance.nanEqual || nf.special ? '' : ' (NaN == NaN only with nanEqual)'}`,
     );
   }
+  if (specialLine) lines.push(`Special values: ${specialLine}`);
   lines.push(`Mismatched elements: ${s.mismatched} / ${s.total} (${formatPercent(s.mismatchedFraction)})`);
   if (greatestAbs) {
     lines.push(

@@ -190,6 +190,7 @@ function compareOutcomeUnchecked(input: CompareOutcomeInput): Comparison {
     nanEqual,
     indexer,
     ...(input.worstCount !== undefined ? { worstCount: input.worstCount } : {}),
+    ...(reference.special ? { special: reference.special } : {}),
   });
   const nonFiniteMismatch =
     nonFinite.nan + nonFinite.posInf + nonFinite.negInf + nonFinite.referenceNonFiniteMismatched > 0;

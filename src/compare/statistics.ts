@@ -1,6 +1,8 @@
 /** One O(n) pass over the output: closeness, error statistics, non-finite counts, worst elements. */
+import type { SpecialValues } from '../reference/special.js';
 import type { OutputIndexer } from './coords.js';
 import { encodeNumber } from './json.js';
+import { SpecialTally, specialVerdict } from './special.js';
 import { float32Ulp } from './tolerance.js';
 import type { ElementReport, HistogramBucket, NonFiniteSummary, ValueStatistics } from './types.js';
 import { allowedDifference, isClose, type ErrorBudget } from './values.js';
@@ -14,6 +16,8 @@ export interface StatisticsInput {
   readonly nanEqual: boolean;
   readonly indexer: OutputIndexer;
   readonly worstCount?: number;
+  /** The element classes of a case with special values: decide closeness (special.ts). */
+  readonly special?: SpecialValues;
 }
 
 export interface StatisticsResult {
@@ -111,6 +115,11 @@ function moreSevere(tier: number, ratio: number, diff: number, than: Severity): 
   return diff > than.diff; // ties keep the earlier element
 }
 
+function isSpecialClose(a: number, e: number, allowed: number, special: SpecialValues, index: number): boolean {
+  const verdict = specialVerdict(a, e, allowed, special, index);
+  return verdict === 'ok' || verdict === 'alternative';
+}
+
 export function computeStatistics(input: StatisticsInput): StatisticsResult {
   const { actual, expected, budget, nanEqual, indexer } = input;
   const worstCount = Math.max(0, Math.floor(input.worstCount ?? DEFAULT_WORST_COUNT));
@@ -137,6 +146,8 @@ export function computeStatistics(input: StatisticsInput): StatisticsResult {
   let firstNegInf = -1;
   let referenceNonFinite = 0;
   let referenceNonFiniteMismatched = 0;
+  const special = input.special;
+  const tally = new SpecialTally();
 
   for (let index = 0; index < total; index++) {
     const a = actual[index]!;
@@ -169,18 +180,32 @@ export function computeStatistics(input: StatisticsInput): StatisticsResult {
     } else if (Number.isFinite(e)) {
       close = false;
       tier = 2;
-      if (Number.isNaN(a)) {
+      if (special && specialVerdict(a, e, allowed, special, index) === 'alternative') {
+        // An order-dependent element (float32 partial sums may overflow): an accepted outcome.
+        close = true;
+        tier = 0;
+      } else if (Number.isNaN(a)) {
         if (nan++ === 0) firstNan = index;
       } else if (a > 0) {
         if (posInf++ === 0) firstPosInf = index;
       } else if (negInf++ === 0) firstNegInf = index;
     } else {
       referenceNonFinite++;
-      close = isClose(a, e, allowed, nanEqual);
+      // With special values the definition's NaN / infinities are matched by class (special.ts):
+      // NaN is then the IEEE 754 result, not a suspicious value needing nanEqual.
+      close = special ? isSpecialClose(a, e, allowed, special, index) : isClose(a, e, allowed, nanEqual);
       if (!close) {
         referenceNonFiniteMismatched++;
         tier = 2;
       } else tier = 0;
+    }
+    if (special) {
+      const verdict = specialVerdict(a, e, allowed, special, index);
+      tally.add(verdict);
+      if (verdict === 'zero-sign') {
+        close = false;
+        tier = 2;
+      }
     }
     if (!close) {
       mask[index] = 1;
@@ -239,6 +264,7 @@ export function computeStatistics(input: StatisticsInput): StatisticsResult {
     firstNan: report(firstNan),
     firstPosInf: report(firstPosInf),
     firstNegInf: report(firstNegInf),
+    ...(special ? { special: tally.summary(special) } : {}),
   };
   return { statistics, nonFinite, mismatchMask: mask };
 }

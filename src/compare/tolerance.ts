@@ -45,7 +45,8 @@ export function defaultTolerance(dtype: 'float32' = 'float32'): Tolerance {
 }
 
 export function toleranceFromSpec(spec: ToleranceSpec | undefined): Tolerance {
-  if (!spec) return AUTO_TOLERANCE;
+  // `{signed_zero: true}` alone keeps the automatic bound (it only adds the zero-sign check).
+  if (!spec || (spec.ulp === undefined && spec.atol === undefined && spec.rtol === undefined)) return AUTO_TOLERANCE;
   if (spec.ulp !== undefined) return { kind: 'ulp', ulp: spec.ulp };
   return { kind: 'absRel', atol: spec.atol ?? 0, rtol: spec.rtol ?? 0 };
 }

@@ -211,6 +211,29 @@ export interface NonFiniteSummary {
   readonly firstNan: ElementReport | null;
   readonly firstPosInf: ElementReport | null;
   readonly firstNegInf: ElementReport | null;
+  /**
+   * Present when the case holds special values (reference/special.ts): each class of special-value
+   * mismatch counted separately, and the order-dependent elements. Absent otherwise.
+   */
+  readonly special?: SpecialSummary;
+}
+
+/** Special-value classes of a comparison (NaN, infinities, signed zeros, order-dependent overflow). */
+export interface SpecialSummary {
+  /** Reference NaN (a NaN operand, 0 * Inf, Inf - Inf), output not NaN. */
+  readonly nanLost: number;
+  /** Reference +-Inf, output finite or NaN. */
+  readonly infLost: number;
+  /** Reference +-Inf, output the other infinity. */
+  readonly infSign: number;
+  /** With signed_zero: zeros of the wrong sign. */
+  readonly zeroSign: number;
+  /** Elements whose outcome depends on the float32 summation order (partial sums may overflow). */
+  readonly orderDependent: number;
+  /** Of those, how many outputs took an outcome other than the exactly rounded one (accepted). */
+  readonly alternative: number;
+  /** Whether zero signs were compared (`tolerance: {signed_zero: true}`). */
+  readonly signedZero: boolean;
 }
 
 export type ExplanationKind =
@@ -232,6 +255,16 @@ export type ExplanationKind =
   | 'input-rows-missing'
   /** Within the error bound of reduced-precision arithmetic (float16 / TF32 / bfloat16). */
   | 'reduced-precision'
+  /** Subnormal operands (or outputs) read as zero: the CPU's denormals-are-zero / flush-to-zero mode. */
+  | 'subnormal-flushed'
+  /** NaN from Inf * 0 at zero-inserted (or padding, or dilation) positions: inserted zeros multiplied. */
+  | 'inserted-zero-nan'
+  /** The reference is NaN (NaN operand, Inf * 0, Inf - Inf) where the output holds a number. */
+  | 'nan-not-propagated'
+  /** Infinity or NaN where the sum is finite: float32 overflow in the accumulation order. */
+  | 'float32-overflow'
+  /** Zeros of the wrong sign (signed_zero): e.g. -0 sums turned +0 by an accumulator starting at +0. */
+  | 'zero-sign'
   /** Location patterns (no transformation fits). */
   | 'border'
   /** Mismatches fill a contiguous band of indices along some axis (a wrong region). */

@@ -3,6 +3,7 @@
  * (fast-check and Math.random are not involved).
  */
 import type { Distribution } from '../case/types.js';
+import { drawSpecial, type TensorRole } from './special.js';
 
 /** FNV-1a, 32-bit: the default seed is a stable hash of "file/case". */
 export function stableHash(text: string): number {
@@ -30,15 +31,25 @@ export function createRandom(seed: number): () => number {
 /** Small integers in [-4, 4]: products and sums stay exact in float32 for realistic sizes. */
 const INTEGER_RANGE = 4;
 
-export function fillRandom(target: Float32Array, seed: number, distribution: Distribution): void {
+/** Fills `target` from the seed; `role` (which tensor) matters only to some special-value distributions. */
+export function fillRandom(
+  target: Float32Array,
+  seed: number,
+  distribution: Distribution,
+  role: TensorRole = 'input',
+): void {
   const next = createRandom(seed);
   for (let index = 0; index < target.length; index++) {
-    target[index] = draw(next, distribution);
+    target[index] = draw(next, distribution, role);
   }
 }
 
-function draw(next: () => number, distribution: Distribution): number {
+function draw(next: () => number, distribution: Distribution, role: TensorRole): number {
   switch (distribution) {
+    case 'special':
+    case 'subnormal':
+    case 'large':
+      return drawSpecial(next, distribution, role);
     case 'uniform':
       return next() * 2 - 1; // [-1, 1)
     case 'integers':

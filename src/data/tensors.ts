@@ -15,7 +15,12 @@ function tensorFor(
 ): Float32Array {
   if (literal) return Float32Array.from(literal); // rounds to float32
   const values = new Float32Array(length);
-  fillRandom(values, (seed + Math.imul(STREAM_OFFSETS[stream], 0x9e3779b1)) >>> 0, spec.distribution ?? 'uniform');
+  fillRandom(
+    values,
+    (seed + Math.imul(STREAM_OFFSETS[stream], 0x9e3779b1)) >>> 0,
+    spec.distribution ?? 'uniform',
+    stream,
+  );
   return values;
 }
 

@@ -32,7 +32,7 @@ import {
 import { caseTensors } from '../data/tensors.js';
 import { resolveGeometry, type GeometryIssue } from '../geometry/resolve.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
-import { convTransposeReference, type ReferenceResult } from '../reference/index.js';
+import { convTransposeReference, withSpecialValues, type ReferenceResult } from '../reference/index.js';
 import { findExpectation, type ExpectationRule } from '../run/expectations.js';
 import { judge } from '../run/judge.js';
 import type { VariantOutcome, VariantResult } from '../run/results.js';
@@ -255,7 +255,8 @@ export async function evaluateCase(
   // Ask the runner processes first: they compute while the reference runs here.
   const pending = Promise.all(context.sessions.map((session) => runSession(session, geometry, tensors)));
   const started = performance.now();
-  const reference = convTransposeReference(geometry, tensors);
+  // With special values: the definition's IEEE 754 classes on top (reference/special.ts).
+  const reference = withSpecialValues(geometry, tensors, convTransposeReference(geometry, tensors));
   const referenceDone = performance.now();
   const results = (await pending).flat();
   const runnersDone = performance.now();

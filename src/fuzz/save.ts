@@ -10,12 +10,12 @@
  */
 import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, visit } from 'yaml';
 import { DEFAULT_MAX_ELEMENTS, loadCaseFile } from '../case/load.js';
 import type { CaseSpec } from '../case/types.js';
 import { caseTensors } from '../data/tensors.js';
 import type { FuzzFinding } from './fuzz.js';
+import { REPOSITORY_ROOT } from '../paths.js';
 
 /** Literal tensors are written when the case has integer data and at most this many values. */
 export const MAX_LITERAL_VALUES = 512;
@@ -52,8 +52,6 @@ export function findingCaseName(found: FuzzFinding): string {
 export function findingFileName(found: FuzzFinding, attempt = 1): string {
   return `fuzz-${findingCaseName(found)}-seed${found.seed}${attempt > 1 ? `-${attempt}` : ''}.yaml`;
 }
-
-const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** `# yaml-language-server: $schema=...` for files inside this repository, else nothing. */
 function schemaComment(path: string): string[] {

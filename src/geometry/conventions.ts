@@ -153,9 +153,10 @@ export function onnxBeginCrop(autoPad: AutoPad, totalPadding: number): number {
  * ONNX's total padding for an output size: stride*(input-1) + output_padding + k_eff - output.
  * Its split (onnxBeginCrop) is defined only for a total >= 0: the spec derives the pads from it
  * and pads must be >= 0. For a negative total (kernel 1 or 2 with stride 3, say) implementations
- * disagree: ONNX Runtime returns a shorter output for auto_pad SAME_* (min(i*s, full + op)) and
- * appends zeros at the end for output_shape (or rejects it), while the onnx reference evaluator
- * puts the extra zero rows at the start. A spelling relying on such a total is not portable.
+ * disagree: for auto_pad SAME_* ONNX Runtime returns a shorter output (min(i*s, full + op)) and
+ * the onnx reference evaluator puts the extra zero rows at the start; with output_shape both
+ * append them at the end (the reference evaluator at the start under SAME_UPPER) and both reject
+ * an output_shape >= full + s. A spelling relying on such a total is not portable.
  */
 export function onnxTotalPadding(a: AxisParams, outputSize: number, outputPadding: number): number {
   return full(a) + outputPadding - outputSize;

@@ -254,14 +254,18 @@ function notPortable(g: ConvTransposeGeometry, spelling: Spelling, withOutputSha
   const totals = g.axes.map((axis, index) =>
     onnxTotalPadding(params(axis), axis.outputSize, outputPadding[index] ?? 0),
   );
-  const runtime = withOutputShape
-    ? 'ONNX Runtime appends the extra zeros at the end (and rejects an output_shape >= full + stride)'
-    : 'ONNX Runtime returns a shorter output (min(i*s, full + output_padding))';
+  // What the implementations do there (measured: ONNX Runtime 1.30, onnx 1.23's reference evaluator).
+  const autoPad = spelling.expressible ? (spelling.onnx?.auto_pad ?? 'NOTSET') : 'NOTSET';
+  const runtime = !withOutputShape
+    ? 'ONNX Runtime returns a shorter output (min(i*s, full + output_padding)) while the onnx reference evaluator puts the extra zero rows at the start'
+    : autoPad === 'SAME_UPPER'
+      ? 'ONNX Runtime appends the extra zeros at the end (and rejects an output_shape >= full + stride) while the onnx reference evaluator puts them at the start'
+      : 'ONNX Runtime and the onnx reference evaluator append the extra zeros at the end but reject an output_shape >= full + stride';
   return {
     framework: 'onnx',
     form: spelling.form,
     expressible: false,
-    reason: `not portable: the total padding s*(i-1) + output_padding + k_eff - o is ${totals.join(', ')} per axis, negative where this output is longer than full + output_padding, and the spec gives no split for a negative total: ${runtime}, while the onnx reference evaluator puts the extra zero rows at the start${pads ? '; use the pads form' : ''}`,
+    reason: `not portable: the total padding s*(i-1) + output_padding + k_eff - o is ${totals.join(', ')} per axis, negative where this output is longer than full + output_padding, and the spec gives no split for a negative total: ${runtime}${pads ? '; use the pads form' : ''}`,
   };
 }
 

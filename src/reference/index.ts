@@ -21,3 +21,11 @@ export {
   multiplyAddCount,
   FLOAT32_UNIT_ROUNDOFF,
 } from './bounds.js';
+export {
+  hasSpecialOperands,
+  needsSpecialValues,
+  specialValues,
+  withSpecialValues,
+  type SpecialValues,
+  type WithSpecialValues,
+} from './special.js';

@@ -8,7 +8,7 @@ import type { ConvTransposeGeometry } from '../geometry/types.js';
 import type { CaseTensors } from '../tensor.js';
 import { computeTermCounts, multiplyAddCount } from './bounds.js';
 import { kernelRowCount, type KernelJob } from './kernel.js';
-import { SHARED_STORAGE, sharedFloat64 } from './plan.js';
+import { SHARED_STORAGE } from './plan.js';
 import {
   assembleResult,
   buildReferenceJobs,
@@ -18,7 +18,7 @@ import {
   type ReferenceOutput,
   type ReferenceResult,
 } from './reference.js';
-import { buildSimdTask, simdLayout } from './simd/plan.js';
+import { buildSimdTask, copySimdOutput, simdLayout } from './simd/plan.js';
 import { acquireMemory, releaseMemory } from './simd/pool.js';
 import { kernelModule } from './simd/module.js';
 import { useSimd } from './simd/run.js';
@@ -44,9 +44,9 @@ export interface ParallelReferenceOptions extends ReferenceOptions {
 }
 
 /**
- * Multi-threaded reference. Arrays of the result live on SharedArrayBuffers when workers ran
- * (plain ArrayBuffers when the work was too small, or workers could not run). Overloads as for
- * `convTransposeReference`.
+ * Multi-threaded reference. Arrays of the result live on SharedArrayBuffers when the scalar
+ * kernel's workers ran, on plain ArrayBuffers otherwise (SIMD path, work too small, workers
+ * unavailable). Overloads as for `convTransposeReference`.
  */
 export async function convTransposeReferenceParallel(
   geometry: ConvTransposeGeometry,
@@ -71,10 +71,8 @@ export async function convTransposeReferenceParallel(
   const minWork = options.minParallelWork ?? (simd ? DEFAULT_MIN_PARALLEL_WORK_SIMD : DEFAULT_MIN_PARALLEL_WORK);
   if (workersFailed || work < minWork) return computeReferenceSync(geometry, tensors, withBounds);
   const started = simd
-    ? startSimd(geometry, tensors, passes, threads)
+    ? startSimd(geometry, tensors, withBounds, passes, threads)
     : startScalar(geometry, tensors, withBounds, threads);
-  // The term counts are pure geometry: count them while the workers compute.
-  const termCount = withBounds ? computeTermCounts(geometry) : null;
   try {
     await started.running;
   } catch (error) {
@@ -82,13 +80,13 @@ export async function convTransposeReferenceParallel(
     noteWorkersFailed(error);
     return computeReferenceSync(geometry, tensors, withBounds);
   }
-  return started.finish(termCount);
+  return started.finish();
 }
 
 /** Work under way on the workers, and how to assemble its result once they are done. */
 interface Started {
   readonly running: Promise<void>;
-  finish(termCount: Uint32Array | null): ReferenceResult | ReferenceOutput;
+  finish(): ReferenceResult | ReferenceOutput;
 }
 
 function startScalar(
@@ -99,24 +97,41 @@ function startScalar(
 ): Started {
   const jobs = buildReferenceJobs(geometry, tensors, withBounds, SHARED_STORAGE);
   const kernelJobs: KernelJob[] = jobs.absolute === null ? [jobs.value] : [jobs.value, jobs.absolute];
-  return {
-    running: runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads),
-    finish: (termCount) => assembleResult(jobs, termCount),
-  };
+  const running = runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads);
+  // The term counts are pure geometry: count them while the workers compute.
+  const termCount = withBounds ? computeTermCounts(geometry) : null;
+  return { running, finish: () => assembleResult(jobs, termCount) };
 }
 
-/** The SIMD path: operands in a pooled shared memory, workers copy their rows into the result. */
-function startSimd(geometry: ConvTransposeGeometry, tensors: CaseTensors, passes: number, threads: number): Started {
+/**
+ * The SIMD path: operands and sums in a pooled shared memory, copied out into plain arrays.
+ * Why not SharedArrayBuffers for the result (as the scalar path): V8 recycles the memory of
+ * freed plain ArrayBuffers, but each fresh SharedArrayBuffer comes with fresh pages, and on this
+ * kind of VM faulting them in cost more than the kernel itself (measured: 4 MB ~30 ms vs 0.4).
+ */
+function startSimd(
+  geometry: ConvTransposeGeometry,
+  tensors: CaseTensors,
+  withBounds: boolean,
+  passes: number,
+  threads: number,
+): Started {
   checkTensors(geometry, tensors);
   const layout = simdLayout(geometry, passes, threads);
   const pooled = acquireMemory(layout.bytes);
-  const outputs = Array.from({ length: passes }, () => sharedFloat64(geometry.outputElements));
   const chunks = (rows: readonly number[]): Int32Array => chunkTable(rows, threads);
-  const task = buildSimdTask(kernelModule()!, geometry, tensors, pooled, layout, outputs, chunks);
+  const task = buildSimdTask(geometry, tensors, pooled, layout, chunks);
+  const running = runSimdTaskOnWorkers(task, kernelModule()!, threads);
+  // While the workers compute: fault in the result's fresh pages (fill touches them), and count
+  // the terms (pure geometry); what is left after them is a plain copy.
+  const outputs = task.jobs.map(() => new Float64Array(geometry.outputElements).fill(0));
+  const termCount = withBounds ? computeTermCounts(geometry) : null;
   return {
-    // The memory goes back to the pool only once every worker is done with it.
-    running: runSimdTaskOnWorkers(task, threads).finally(() => releaseMemory(pooled)),
-    finish: (termCount) =>
+    // The memory goes back to the pool once every worker is done and the sums are copied out.
+    running: running
+      .then(() => task.jobs.forEach((job, pass) => copySimdOutput(job, pooled.memory, outputs[pass]!)))
+      .finally(() => releaseMemory(pooled)),
+    finish: () =>
       termCount === null ? { output: outputs[0]! } : { output: outputs[0]!, termCount, absSum: outputs[1]! },
   };
 }

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KERNEL_FUNCTIONS, type ChunkedTask, type KernelJob } from './kernel.js';
 import { SIMD_FUNCTIONS, type SimdTask } from './simd/kernel.js';
+import type { WasmModule } from './simd/wasm-api.js';
 
 type TaskReply = { readonly id: number; readonly error: string | null };
 
@@ -29,9 +30,11 @@ function workerSource(): string {
     ...SIMD_FUNCTIONS.map((fn) => fn.toString()),
     `const { parentPort } = require('node:worker_threads');
 const simdInstances = new Map();
-parentPort.on('message', ({ id, task, simd, thread }) => {
+let simdModule = null;
+parentPort.on('message', ({ id, task, simd, thread, module }) => {
   try {
-    if (simd) runClaimedSimdChunks(task, thread, simdInstances);
+    if (module) simdModule = module;
+    if (simd) runClaimedSimdChunks(task, thread, simdInstances, simdModule);
     else runClaimedChunks(task);
     parentPort.postMessage({ id, error: null });
   } catch (error) {
@@ -43,6 +46,8 @@ parentPort.on('message', ({ id, task, simd, thread }) => {
 
 interface PooledWorker {
   readonly worker: Worker;
+  /** Whether the SIMD kernel module was posted to this worker (it is posted once). */
+  hasModule: boolean;
   readonly pending: Map<number, { resolve: () => void; reject: (error: Error) => void }>;
 }
 
@@ -65,7 +70,7 @@ function failAll(pooled: PooledWorker, error: Error): void {
 
 function startWorker(): PooledWorker {
   const worker = new Worker(workerSource(), { eval: true });
-  const pooled: PooledWorker = { worker, pending: new Map() };
+  const pooled: PooledWorker = { worker, pending: new Map(), hasModule: false };
   worker.unref();
   worker.on('message', (reply: TaskReply) => {
     const waiter = pooled.pending.get(reply.id);
@@ -84,14 +89,33 @@ function workers(count: number): PooledWorker[] {
   return pool.slice(0, count);
 }
 
-/** Posts a task; `thread` (0 .. team size - 1) picks the SIMD scratch this worker uses. */
-function postTask(pooled: PooledWorker, task: ChunkedTask | SimdTask, simd: boolean, thread: number): Promise<void> {
+/**
+ * Posts a task; `thread` (0 .. team size - 1) picks the SIMD scratch this worker uses, and a
+ * SIMD task carries the kernel module to a worker that has not had it yet.
+ */
+function postTask(
+  pooled: PooledWorker,
+  task: ChunkedTask | SimdTask,
+  thread: number,
+  module: WasmModule | null,
+): Promise<void> {
   const id = nextTaskId++;
+  const simd = module !== null;
+  const sendModule = simd && !pooled.hasModule;
+  pooled.hasModule ||= simd;
+  tasksPosted++;
   return new Promise<void>((resolve, reject) => {
     pooled.pending.set(id, { resolve, reject });
     pooled.worker.ref();
-    pooled.worker.postMessage({ id, task, simd, thread });
+    pooled.worker.postMessage({ id, task, simd, thread, module: sendModule ? module : null });
   });
+}
+
+let tasksPosted = 0;
+
+/** Tasks posted to workers so far (tests: evidence that an evaluation ran on workers). */
+export function referenceWorkerTasks(): number {
+  return tasksPosted;
 }
 
 /** Row ranges [begin, end) cutting `rows` into `parts` nearly equal contiguous slices. */
@@ -124,12 +148,12 @@ export async function runJobsOnWorkers(
     chunks: chunkTable(rowCounts, threads),
     nextChunk: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
   };
-  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, false, thread)));
+  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, thread, null)));
 }
 
 /** Runs a SIMD task (built for `threads` scratch areas) on `threads` workers. */
-export async function runSimdTaskOnWorkers(task: SimdTask, threads: number): Promise<void> {
-  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, true, thread)));
+export async function runSimdTaskOnWorkers(task: SimdTask, module: WasmModule, threads: number): Promise<void> {
+  await Promise.all(workers(threads).map((pooled, thread) => postTask(pooled, task, thread, module)));
 }
 
 /** Terminates the pool (it restarts on the next parallel call). */

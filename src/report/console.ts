@@ -4,8 +4,13 @@
  */
 import { formatRunnerAgreement } from '../compare/index.js';
 import type { CaseReport, RunReport, VariantReport } from '../run/report.js';
-import { countStatuses } from '../run/report.js';
 import { FAILING, STATUSES, type Status } from '../run/status.js';
+import { RunTally, tallyOf, variantLabel } from './stream/tally.js';
+
+export { variantLabel } from './stream/tally.js';
+
+/** The console works from running totals; a report held in memory is tallied first. */
+const totals = (source: RunReport | RunTally): RunTally => (source instanceof RunTally ? source : tallyOf(source));
 
 const LABEL: Record<Status, string> = {
   pass: 'pass',
@@ -22,10 +27,6 @@ const LABEL: Record<Status, string> = {
   'unexpected-pass': 'UNEXPECTED-PASS',
 };
 
-export function variantLabel(variant: VariantReport): string {
-  return variant.variant ? `${variant.runner} ${variant.variant}` : variant.runner;
-}
-
 export function variantLine(entry: CaseReport, variant: VariantReport): string {
   const emulated = variant.emulation ? ' (emulation)' : '';
   return `${LABEL[variant.status].padEnd(12)} ${entry.id}  ${variantLabel(variant)}${emulated}: ${variant.judgement.summary}`;
@@ -39,19 +40,14 @@ export function progressLine(entry: CaseReport, done: number, total: number, fai
   return `[${done}/${total}] ${failures} failing  ${entry.id}`.slice(0, (process.stdout.columns ?? 100) - 1);
 }
 
-export function summaryTable(report: RunReport): string[] {
-  const counts = countStatuses(report);
+export function summaryTable(source: RunReport | RunTally): string[] {
+  const tally = totals(source);
+  const counts = tally.counts;
   const present = STATUSES.filter((status) => (counts[status] ?? 0) > 0);
-  const runners = [...new Set(report.cases.flatMap((entry) => entry.variants.map(variantLabel)))];
   const header = ['runner variant', ...present];
-  const rows = runners.map((label) => [
+  const rows = [...tally.byLabel].map(([label, perLabel]) => [
     label,
-    ...present.map((status) =>
-      String(
-        report.cases.flatMap((entry) => entry.variants).filter((v) => variantLabel(v) === label && v.status === status)
-          .length,
-      ),
-    ),
+    ...present.map((status) => String(perLabel[status] ?? 0)),
   ]);
   const table = [header, ...rows, ['total', ...present.map((status) => String(counts[status] ?? 0))]];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
@@ -63,27 +59,26 @@ export function summaryTable(report: RunReport): string[] {
   );
 }
 
-export function failureDetails(report: RunReport, detail: (variant: VariantReport) => string[]): string[] {
+/** The details of one case's failing variants (and who disagrees with whom), or nothing. */
+export function caseFailureDetails(entry: CaseReport, detail: (variant: VariantReport) => string[]): string[] {
   const lines: string[] = [];
-  for (const entry of report.cases) {
-    for (const variant of entry.variants.filter((v) => FAILING.has(v.status))) {
-      lines.push('', `${LABEL[variant.status]}: ${entry.id} [${variantLabel(variant)}] (${entry.file}:${entry.line})`);
-      lines.push(`  convention: ${entry.convention}; tolerance: ${entry.tolerance}`);
-      lines.push(...detail(variant).map((line) => `  ${line}`));
-    }
-    if (entry.agreement?.oddOneOut && entry.variants.some((v) => FAILING.has(v.status))) {
-      lines.push(...formatRunnerAgreement(entry.agreement).map((line) => `  ${line}`));
-    }
+  for (const variant of entry.variants.filter((v) => FAILING.has(v.status))) {
+    lines.push('', `${LABEL[variant.status]}: ${entry.id} [${variantLabel(variant)}] (${entry.file}:${entry.line})`);
+    lines.push(`  convention: ${entry.convention}; tolerance: ${entry.tolerance}`);
+    lines.push(...detail(variant).map((line) => `  ${line}`));
+  }
+  if (entry.agreement?.oddOneOut && entry.variants.some((v) => FAILING.has(v.status))) {
+    lines.push(...formatRunnerAgreement(entry.agreement).map((line) => `  ${line}`));
   }
   return lines;
 }
 
+export function failureDetails(report: RunReport, detail: (variant: VariantReport) => string[]): string[] {
+  return report.cases.flatMap((entry) => caseFailureDetails(entry, detail));
+}
+
 /** The closing line CI tools read: "N passed, N failed" (+ ", N skipped"). */
-export function closingLine(report: RunReport): string {
-  const all = report.cases.flatMap((entry) => entry.variants);
-  const failed = all.filter((variant) => FAILING.has(variant.status)).length;
-  const skipped = all.filter(
-    (variant) => variant.status === 'unsupported' || variant.status === 'expected-unsupported',
-  ).length;
-  return `${all.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`;
+export function closingLine(source: RunReport | RunTally): string {
+  const tally = totals(source);
+  return `${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`;
 }

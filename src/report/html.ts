@@ -11,14 +11,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { RunReport } from '../run/report.js';
-import { FAILING } from '../run/status.js';
+import { STATUSES } from '../run/status.js';
 import { caseHtml } from './html/case.js';
 import { CLIENT_SCRIPT } from './html/client.js';
-import { escapeHtml as e } from './html/escape.js';
+import { SHORT } from './html/common.js';
+import { escapeHtml as e, idFragment, jsonForScript } from './html/escape.js';
 import { headerHtml } from './html/header.js';
-import { columnsOf, filtersHtml, matrixHtml } from './html/matrix.js';
+import { columnsOf, filtersHtml, matrixHead, pagedRow, writeMatrix, type Column } from './html/matrix.js';
 import { STYLE } from './html/style.js';
-import type { Reporter } from './registry.js';
+import { failingFirst } from './stream/cases.js';
+import { withRender, type Reporter, type ReportInput } from './stream/render.js';
+import type { TextSink } from './stream/sink.js';
 
 export { caseAnchor, escapeHtml, idFragment, jsonForScript, safeHref, variantAnchor } from './html/escape.js';
 export { geometryTable, packArray, type PackedArray } from './html/case.js';
@@ -35,12 +38,19 @@ function contentSecurityPolicy(script: string): string {
   ].join('; ');
 }
 
-export function renderHtml(report: RunReport): string {
-  const columns = columnsOf(report);
-  const failing = report.cases
-    .flatMap((entry) => entry.variants)
-    .filter((variant) => FAILING.has(variant.status)).length;
-  const title = `tconv report — ${report.cases.length} case${report.cases.length === 1 ? '' : 's'}, ${failing} failing`;
+/**
+ * Up to this many cases the report is the complete page (every case's section, a static
+ * matrix). Above it, it stays small and quick to open (a 4,386-case run: a few MB, interactive
+ * in about a second instead of 106 MB and 55 s): the matrix is drawn page by page from compact
+ * data, failing cases first, and only cases that are not a plain pass get a section, within
+ * SECTIONS_BUDGET characters; passing cases' details are in the JSON report.
+ */
+export const FULL_HTML_MAX_CASES = 1000;
+
+/** Characters of case sections a large report holds (failing cases first). */
+export const SECTIONS_BUDGET = 10_000_000;
+
+function pageHead(title: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -54,17 +64,85 @@ export function renderHtml(report: RunReport): string {
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    headerHtml(report),
-    '<h2 id="summary">Summary</h2>',
-    filtersHtml(report, columns),
-    matrixHtml(report, columns),
-    '<h2 id="cases">Cases</h2>',
-    report.cases.length ? report.cases.map(caseHtml).join('\n') : '<p class="note">No cases.</p>',
-    `<script>${CLIENT_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
     '',
   ].join('\n');
 }
 
-export const htmlReporter: Reporter = { name: 'html', render: renderHtml };
+/** The sections of the cases in `order`, one case read at a time. */
+function writeSections(sink: TextSink, input: ReportInput, order: Iterable<number>): void {
+  for (const position of order) sink.write(`${caseHtml(input.cases.read(position))}\n`);
+}
+
+/** The paged matrix's data block; rows in `order`. */
+function writePagedMatrix(
+  sink: TextSink,
+  input: ReportInput,
+  order: readonly number[],
+  columns: readonly Column[],
+  sections: ReadonlySet<number>,
+): void {
+  const lookups = { conventions: [...input.tally.conventions].sort(), files: [...input.tally.files.keys()].sort() };
+  const meta = {
+    statuses: STATUSES,
+    short: SHORT,
+    conventions: lookups.conventions,
+    files: lookups.files,
+    columns: columns.map((column) => ({ runner: column.runner, fragment: idFragment(column.label) })),
+  };
+  sink.write(
+    `<div class="matrix-wrap">\n<table id="matrix" class="matrix" data-paged="1">${matrixHead(columns)}<tbody></tbody></table>\n</div>\n`,
+  );
+  sink.write(
+    '<div id="pager"><button type="button" id="pg-prev">&lsaquo; previous</button> <span id="pg-info"></span> <button type="button" id="pg-next">next &rsaquo;</button></div>\n',
+  );
+  sink.write(`<script type="application/json" id="matrix-meta">${jsonForScript(meta)}</script>\n`);
+  sink.write('<script type="application/json" id="matrix-data">[');
+  order.forEach((position, at) => {
+    const row = pagedRow(input.cases.read(position), columns, lookups, sections.has(position));
+    sink.write(`${at ? ',\n' : '\n'}${jsonForScript(row)}`);
+  });
+  sink.write(']</script>\n');
+}
+
+function writeHtml(sink: TextSink, input: ReportInput): void {
+  const { tally } = input;
+  const columns = columnsOf(tally);
+  const title = `tconv report — ${tally.cases} case${tally.cases === 1 ? '' : 's'}, ${tally.failed} failing`;
+  sink.write(pageHead(title));
+  sink.write(`${headerHtml({ ...input.header, durationMs: input.durationMs }, tally, input.summary)}\n`);
+  sink.write('<h2 id="summary">Summary</h2>\n');
+  sink.write(`${filtersHtml(tally, columns)}\n`);
+  const order = failingFirst(input.cases.index);
+  if (order.length <= FULL_HTML_MAX_CASES) {
+    writeMatrix(sink, input.cases, order, columns);
+    sink.write('<h2 id="cases">Cases</h2>\n');
+    if (order.length) writeSections(sink, input, order);
+    else sink.write('<p class="note">No cases.</p>\n');
+  } else {
+    // The matrix comes first on the page but links only to sections in the file, so the
+    // sections within the budget are chosen first (measuring each costs one more render of the
+    // notable cases, never the passing ones).
+    const sections = new Set<number>();
+    let used = 0;
+    for (const position of order.filter((at) => input.cases.index[at]!.notable)) {
+      if (used >= SECTIONS_BUDGET) break;
+      used += caseHtml(input.cases.read(position)).length;
+      sections.add(position);
+    }
+    writePagedMatrix(sink, input, order, columns, sections);
+    sink.write('<h2 id="cases">Cases</h2>\n');
+    const left = order.length - sections.size;
+    sink.write(
+      `<p class="note">This report has ${order.length} cases, over ${FULL_HTML_MAX_CASES}: to open quickly it holds the details of ${sections.size} case${sections.size === 1 ? '' : 's'} that are not a plain pass (failing first)${left ? `, and leaves out those of ${left} other${left === 1 ? '' : 's'}` : ''}. The JSON report (<code>--json</code>) has every case; <code>tconv run FILE --case NAME --html F</code> shows one case in full.</p>\n`,
+    );
+    writeSections(sink, input, sections);
+  }
+  sink.write(`<script>${CLIENT_SCRIPT}</script>\n</body>\n</html>\n`);
+}
+
+export const htmlReporter: Reporter = withRender({ name: 'html', write: writeHtml });
+
+/** The HTML of a report held in memory. */
+export function renderHtml(report: RunReport): string {
+  return htmlReporter.render(report);
+}

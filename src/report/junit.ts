@@ -3,11 +3,12 @@
  * file, one <testcase> per case x runner variant, <failure> with statistics and diagnosis for the
  * failing statuses, <skipped> for unsupported ones, properties with seeds and versions.
  */
-import type { CaseReport, RunReport, VariantReport } from '../run/report.js';
+import type { CaseReport, VariantReport } from '../run/report.js';
 import { FAILING } from '../run/status.js';
 import { detailLines } from './details.js';
 import { variantLabel } from './console.js';
-import type { Reporter } from './registry.js';
+import { withRender, type Reporter, type ReportInput } from './stream/render.js';
+import type { TextSink } from './stream/sink.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry. */
 export function xmlEscape(text: string): string {
@@ -50,36 +51,47 @@ function testcase(entry: CaseReport, variant: VariantReport): string[] {
   return body.length ? [head, ...body, '    </testcase>'] : [head.replace(/>$/, '/>')];
 }
 
-function testsuite(report: RunReport, file: string, cases: readonly CaseReport[]): string[] {
-  const variants = cases.flatMap((entry) => entry.variants);
-  const failures = variants.filter((variant) => FAILING.has(variant.status)).length;
-  const skipped = variants.filter((variant) => variant.status.endsWith('unsupported')).length;
-  const time = variants.reduce((total, variant) => total + variant.wallMs, 0) / 1000;
-  return [
-    `  <testsuite${attributes({ name: file, tests: variants.length, failures, errors: 0, skipped, time: time.toFixed(4), timestamp: report.startedAt.slice(0, 19) })}>`,
+function testsuite(input: ReportInput, sink: TextSink, file: string, positions: readonly number[]): void {
+  const { header } = input;
+  const totals = input.tally.files.get(file) ?? { tests: 0, failures: 0, skipped: 0, wallMs: 0 };
+  const head = [
+    `  <testsuite${attributes({ name: file, tests: totals.tests, failures: totals.failures, errors: 0, skipped: totals.skipped, time: (totals.wallMs / 1000).toFixed(4), timestamp: header.startedAt.slice(0, 19) })}>`,
     '    <properties>',
-    ...Object.entries(report.environment.runners).map(([name, version]) => property(`version.${name}`, version)),
-    property('node', report.environment.node),
-    ...cases.map((entry) => property(`seed.${entry.id}`, entry.seed)),
+    ...Object.entries(header.environment.runners).map(([name, version]) => property(`version.${name}`, version)),
+    property('node', header.environment.node),
+    ...positions.map((position) => property(`seed.${input.cases.index[position]!.id}`, input.cases.index[position]!.seed)),
     '    </properties>',
-    ...cases.flatMap((entry) => entry.variants.flatMap((variant) => testcase(entry, variant))),
-    '  </testsuite>',
   ];
+  sink.write(`${head.join('\n')}\n`);
+  for (const position of positions) {
+    const entry = input.cases.read(position);
+    const lines = entry.variants.flatMap((variant) => testcase(entry, variant));
+    if (lines.length) sink.write(`${lines.join('\n')}\n`);
+  }
+  sink.write('  </testsuite>\n');
 }
 
-export const junitReporter: Reporter = {
+/** Streams the XML: one case read at a time, totals from the tally. */
+export const junitReporter: Reporter = withRender({
   name: 'junit',
-  render: (report) => {
-    const byFile = new Map<string, CaseReport[]>();
-    for (const entry of report.cases) byFile.set(entry.file, [...(byFile.get(entry.file) ?? []), entry]);
-    const variants = report.cases.flatMap((entry) => entry.variants);
-    const failures = variants.filter((variant) => FAILING.has(variant.status)).length;
-    return [
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites${attributes({ name: 'tconv', tests: variants.length, failures, errors: 0, time: (report.durationMs / 1000).toFixed(3) })}>`,
-      ...[...byFile].flatMap(([file, cases]) => testsuite(report, file, cases)),
-      '</testsuites>',
-      '',
-    ].join('\n');
+  write: (sink, input) => {
+    const byFile = new Map<string, number[]>();
+    input.cases.index.forEach((entry, position) => {
+      const positions = byFile.get(entry.file) ?? [];
+      positions.push(position);
+      byFile.set(entry.file, positions);
+    });
+    const { tally } = input;
+    sink.write('<?xml version="1.0" encoding="UTF-8"?>\n');
+    if (input.summary && !input.summary.complete) {
+      sink.write(
+        `<!-- tconv: the run stopped early (${xmlEscape(input.summary.stopped ?? 'stopped').replace(/--/g, '- -')}): ${input.summary.cases} of ${input.summary.selected} cases -->\n`,
+      );
+    }
+    sink.write(
+      `<testsuites${attributes({ name: 'tconv', tests: tally.variants, failures: tally.failed, errors: 0, time: (input.durationMs / 1000).toFixed(3) })}>\n`,
+    );
+    for (const [file, positions] of byFile) testsuite(input, sink, file, positions);
+    sink.write('</testsuites>\n');
   },
-};
+});

@@ -1,13 +1,10 @@
-/** File reporters, registered by name; each renders the whole RunReport to one string. */
-import type { RunReport } from '../run/report.js';
+/** File reporters, registered by name (the interface: stream/render.ts). */
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
-import { htmlReporter } from './html.js';
+import type { Reporter } from './stream/render.js';
 
-export interface Reporter {
-  readonly name: string;
-  render(report: RunReport): string;
-}
+export type { Reporter, ReportInput, ReportWriter } from './stream/render.js';
 
 export type ReporterName = 'json' | 'junit' | 'html';
 

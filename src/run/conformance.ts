@@ -1,27 +1,32 @@
 /**
  * A conformance run: every selected case through the reference and every selected runner, each
- * variant judged against the reference, known divergences applied. Returns the RunReport that
- * all reporters render.
+ * variant judged against the reference, known divergences applied. `runCases` streams the case
+ * reports in order (`tconv run`); `runConformance` collects them into one RunReport.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { REPOSITORY_ROOT, repositoryPath } from '../paths.js';
 import type { LoadedCase, LoadedFile } from '../case/load.js';
 import { toleranceFromSpec, describeTolerance, type Tolerance } from '../compare/tolerance.js';
 import type { RunnerAgreement } from '../compare/index.js';
 import { caseTensors } from '../data/tensors.js';
 import { allSpellings } from '../geometry/spellings.js';
 import { describeConvention } from '../format/explain.js';
-import { convTransposeReferenceParallel, type ReferenceResult } from '../reference/index.js';
+import { convTransposeReferenceParallel, withSpecialValues, type ReferenceResult } from '../reference/index.js';
 import type { CaseTensors } from '../tensor.js';
 import { compareRunners } from '../compare/index.js';
 import { findExpectation, type ExpectationRule } from './expectations.js';
 import { judge, type Judgement } from './judge.js';
+import { leanCase } from './lean.js';
 import {
   MAX_EMBEDDED_ELEMENTS,
   REPORT_SCHEMA_VERSION,
   type CaseReport,
+  type DetailLevel,
+  type RunHeader,
   type RunReport,
+  type RunSummary,
+  type StatusCounts,
   type VariantReport,
 } from './report.js';
 import type { VariantResult } from './results.js';
@@ -34,11 +39,16 @@ export interface ConformanceOptions {
   readonly selection: RunReport['selection'];
   /** Called after each case (progress, live output). */
   readonly onCase?: (report: CaseReport, done: number, total: number) => void;
+  /** Further session sets (`--jobs`): each runs one case at a time beside `sessions`. */
+  readonly lanes?: readonly (readonly RunnerSession[])[];
+  /** Per-element data kept for passing variants (default 'all'; `tconv run` defaults to 'failing'). */
+  readonly details?: DetailLevel;
+  /** Checked before each case: true stops the run after the cases in flight (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
 }
 
 export function toolVersion(): string {
-  const url = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(repositoryPath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 function toolIdentity(): RunReport['tool'] {
@@ -53,8 +63,7 @@ function toolIdentity(): RunReport['tool'] {
  */
 export function toolRevision(): string | null {
   try {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const args = ['-C', root, 'describe', '--always', '--dirty', '--abbrev=40', '--exclude=*'];
+    const args = ['-C', REPOSITORY_ROOT, 'describe', '--always', '--dirty', '--abbrev=40', '--exclude=*'];
     return (
       execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim() ||
       null
@@ -100,7 +109,14 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
   const tensors = caseTensors(entry.spec, entry.geometry, entry.seed);
   const tolerance = toleranceFromSpec(entry.spec.tolerance);
   const started = performance.now();
-  const reference = await convTransposeReferenceParallel(entry.geometry, tensors, { withBounds: true });
+  // Special values (NaN, infinities, signed zeros, overflow) take the definition's IEEE 754
+  // semantics on top of the kernels' float64 sums (reference/special.ts).
+  const reference = withSpecialValues(
+    entry.geometry,
+    tensors,
+    await convTransposeReferenceParallel(entry.geometry, tensors, { withBounds: true }),
+    entry.spec.tolerance?.signed_zero === true,
+  );
   const referenceVerdict = referenceJudgement(entry, reference, tensors);
   // A documented `expect` the reference is known not to reproduce is listed like any divergence.
   const referenceExpected = findExpectation(entry.id, entry.spec.expected, options.expectations, 'reference', null);
@@ -193,18 +209,12 @@ function embeddedOutput(result: VariantResult, judgement: Judgement): { output?:
   return outcome.output.length <= MAX_EMBEDDED_ELEMENTS ? { output: Array.from(outcome.output) } : {};
 }
 
-export async function runConformance(
+/** The report's header, known before the first case runs (a streamed report writes it first). */
+export function runHeader(
   files: readonly LoadedFile[],
-  cases: readonly LoadedCase[],
-  options: ConformanceOptions,
-): Promise<RunReport> {
-  const startedAt = new Date();
-  const reports: CaseReport[] = [];
-  for (const entry of cases) {
-    const report = await runCase(entry, options);
-    reports.push(report);
-    options.onCase?.(report, reports.length, cases.length);
-  }
+  options: Pick<ConformanceOptions, 'sessions' | 'selection'>,
+  startedAt: Date,
+): RunHeader {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: toolIdentity(),
@@ -217,9 +227,93 @@ export async function runConformance(
       ]),
     },
     startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
     selection: options.selection,
     files: files.map((file) => ({ path: file.path, fileId: file.fileId, description: file.description })),
-    cases: reports,
   };
+}
+
+/** How a streamed run ended: its summary (the trailer of a streamed report) and duration. */
+export interface RunEnd {
+  readonly summary: RunSummary;
+  readonly durationMs: number;
+}
+
+/**
+ * Runs every case and hands each report to `emit` in case order, as soon as it and every case
+ * before it are done; nothing is kept, so memory is bounded by the cases in flight, not the
+ * suite. With `lanes`, up to 1 + lanes.length cases run at once, each on its own sessions.
+ */
+export async function runCases(
+  cases: readonly LoadedCase[],
+  options: ConformanceOptions,
+  emit: (report: CaseReport, done: number, total: number) => void,
+): Promise<RunEnd> {
+  const started = Date.now();
+  const level = options.details ?? 'all';
+  const lanes = [options.sessions, ...(options.lanes ?? [])];
+  const ready = new Map<number, CaseReport>();
+  const counts: StatusCounts = {};
+  let next = 0;
+  let emitted = 0;
+  let failed = false;
+  let waiting: (() => void)[] = [];
+  // A lane may run ahead of the oldest unfinished case by this much (bounds the reorder buffer).
+  const window = 4 * lanes.length;
+  const flush = (): void => {
+    for (let report = ready.get(emitted); report; report = ready.get(emitted)) {
+      ready.delete(emitted);
+      emitted++;
+      for (const variant of report.variants) counts[variant.status] = (counts[variant.status] ?? 0) + 1;
+      emit(report, emitted, cases.length);
+    }
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  };
+  const stopping = (): boolean => failed || (options.shouldStop?.() ?? false);
+  const lane = async (sessions: readonly RunnerSession[]): Promise<void> => {
+    while (!stopping() && next < cases.length) {
+      if (next - emitted >= window) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const index = next++;
+      try {
+        ready.set(index, leanCase(await runCase(cases[index]!, { ...options, sessions }), level));
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        flush();
+      }
+    }
+  };
+  await Promise.all(lanes.map(lane));
+  const stopped = emitted < cases.length;
+  return {
+    durationMs: Date.now() - started,
+    summary: {
+      complete: !stopped,
+      ...(stopped ? { stopped: 'interrupted' } : {}),
+      cases: emitted,
+      selected: cases.length,
+      counts,
+    },
+  };
+}
+
+/** A whole run in memory (compare, tests, small runs); `tconv run` streams with runCases. */
+export async function runConformance(
+  files: readonly LoadedFile[],
+  cases: readonly LoadedCase[],
+  options: ConformanceOptions,
+): Promise<RunReport> {
+  const startedAt = new Date();
+  const header = runHeader(files, options, startedAt);
+  const reports: CaseReport[] = [];
+  const end = await runCases(cases, options, (report, done, total) => {
+    reports.push(report);
+    options.onCase?.(report, done, total);
+  });
+  return { ...header, durationMs: end.durationMs, cases: reports };
 }

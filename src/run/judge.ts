@@ -1,5 +1,6 @@
 /** Turns a runner's outcome into a verdict against the reference, through the comparator. */
 import { compareOutcome, type Comparison, type ComparisonSubject } from '../compare/index.js';
+import { describeSpecial } from '../compare/special.js';
 import type { Tolerance } from '../compare/tolerance.js';
 import { formatNumber } from '../format/tensor.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
@@ -52,9 +53,11 @@ export function summarize(comparison: Comparison): string {
       if (comparison.passed) return `max abs diff ${maxDiff}${at}`;
       const nonFinite = comparison.nonFinite.nan + comparison.nonFinite.posInf + comparison.nonFinite.negInf;
       const head = `${stats.mismatched} / ${stats.total} elements differ, max abs diff ${maxDiff}${at}`;
-      const extra = nonFinite
-        ? `; non-finite: ${comparison.nonFinite.nan} NaN, ${comparison.nonFinite.posInf} +Inf, ${comparison.nonFinite.negInf} -Inf`
-        : '';
+      const special = comparison.nonFinite.special ? describeSpecial(comparison.nonFinite.special) : '';
+      const extra =
+        (nonFinite
+          ? `; non-finite: ${comparison.nonFinite.nan} NaN, ${comparison.nonFinite.posInf} +Inf, ${comparison.nonFinite.negInf} -Inf`
+          : '') + (special ? `; special values: ${special}` : '');
       return `${head}${extra}${comparison.diagnosis ? `; ${comparison.diagnosis.summary}` : ''}`;
     }
   }

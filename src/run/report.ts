@@ -10,7 +10,17 @@ import type { NativeCall } from '../../runners/types.js';
 import type { Judgement } from './judge.js';
 import type { Status } from './status.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * 2: written as a stream (header line, one case per line, trailer; docs/report-format.md), with
+ * passing variants lean unless `--details all`, `spellings` optional, and `summary`. `merge` reads 1 and 2.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+/** Schema versions `merge` reads. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+
+/** How much per-element data reports keep: `failing` (default) trims passing variants. */
+export type DetailLevel = 'failing' | 'all';
 
 export interface VariantReport {
   readonly runner: string;
@@ -28,6 +38,11 @@ export interface VariantReport {
    * the reference row, the case's documented expect when it mismatches the reference.
    */
   readonly output?: readonly number[];
+  /**
+   * 'summary' when the per-element parts of `judgement.comparison` (worst elements, histograms)
+   * were left out because the variant passed (schema 2, without `--details all`).
+   */
+  readonly detail?: 'summary';
 }
 
 export interface CaseReport {
@@ -42,7 +57,8 @@ export interface CaseReport {
   readonly convention: string;
   readonly conventionKind: string;
   readonly geometry: ConvTransposeGeometry;
-  readonly spellings: readonly Spelling[];
+  /** The framework spellings; left out of lean reports (schema 2): allSpellings(geometry) rebuilds them. */
+  readonly spellings?: readonly Spelling[];
   readonly tolerance: string;
   readonly variants: readonly VariantReport[];
   /** Runner variants compared with each other (two or more outputs): the odd one out. */
@@ -55,7 +71,8 @@ export interface CaseReport {
 export const MAX_EMBEDDED_ELEMENTS = 1 << 16;
 
 export interface RunReport {
-  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  /** 1 for reports written before streaming; merge reads both. */
+  readonly schemaVersion: number;
   /** `revision`: the git commit of the tconv checkout (`<sha>[-dirty]`), absent outside git. */
   readonly tool: { readonly name: 'tconv'; readonly version: string; readonly revision?: string };
   readonly environment: {
@@ -81,6 +98,23 @@ export interface RunReport {
   };
   readonly files: readonly { readonly path: string; readonly fileId: string; readonly description: string }[];
   readonly cases: readonly CaseReport[];
+  /** Schema 2: written last; `complete: false` when the run was interrupted or failed midway. */
+  readonly summary?: RunSummary;
+}
+
+/** The report without its cases and duration: what a streamed report writes first. */
+export type RunHeader = Omit<RunReport, 'cases' | 'durationMs' | 'summary'>;
+
+/** What a streamed report writes last (the trailer). */
+export interface RunSummary {
+  /** False when the run stopped early (Ctrl-C, SIGTERM, an internal error): the cases present are finished ones. */
+  readonly complete: boolean;
+  /** Why the run stopped early, when it did. */
+  readonly stopped?: string;
+  readonly cases: number;
+  /** Cases selected for the run (more than `cases` when it stopped early). */
+  readonly selected: number;
+  readonly counts: StatusCounts;
 }
 
 /** The shard indices (1-based, ascending) of a `--shard i/n` split that a report holds. */
@@ -107,7 +141,7 @@ export function parseShardSelection(text: string): ShardSelection | undefined {
 
 export type StatusCounts = Partial<Record<Status, number>>;
 
-export function countStatuses(report: RunReport): StatusCounts {
+export function countStatuses(report: Pick<RunReport, 'cases'>): StatusCounts {
   const counts: StatusCounts = {};
   for (const entry of report.cases) {
     for (const variant of entry.variants) counts[variant.status] = (counts[variant.status] ?? 0) + 1;

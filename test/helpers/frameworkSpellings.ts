@@ -14,7 +14,7 @@ import { allowedDifference, AUTO_TOLERANCE } from '../../src/compare/index.js';
 import { caseTensors } from '../../src/data/tensors.js';
 import { caseArbitrary, type FuzzSpace } from '../../src/fuzz/arbitraries.js';
 import { resolveGeometry } from '../../src/geometry/resolve.js';
-import { allSpellings, type Spelling } from '../../src/geometry/spellings.js';
+import { allSpellings, onnxSpellings, type OnnxAttributes, type Spelling } from '../../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import { convTransposeReference, type ReferenceResult } from '../../src/reference/index.js';
 import type { CaseTensors } from '../../src/tensor.js';
@@ -68,6 +68,17 @@ function callOf(spelling: Expressible): Record<string, unknown> | null {
   }
 }
 
+/** ONNX forms explain marks not portable, with the attributes the runners use for them (onnxSpellings). */
+export function notPortableForms(c: SpellingCase): { key: string; form: string; attributes: OnnxAttributes }[] {
+  const runnerForms = onnxSpellings(c.geometry);
+  return c.spellings.flatMap((spelling) => {
+    if (spelling.framework !== 'onnx' || spelling.expressible || !spelling.reason.startsWith('not portable')) return [];
+    const runner = runnerForms.find((s) => s.form === spelling.form);
+    if (!runner?.expressible || !runner.onnx) return [];
+    return [{ key: `${c.id}/not-portable/${spelling.form}`, form: spelling.form, attributes: runner.onnx }];
+  });
+}
+
 export const spellingKey = (c: SpellingCase, spelling: Spelling, index: number): string =>
   `${c.id}/${spelling.framework}/${spelling.form}#${index}`;
 
@@ -118,6 +129,14 @@ function caseJob(c: SpellingCase, unreadable: string[]): object {
     }
     return [{ key: spellingKey(c, spelling, index), framework: spelling.framework, form: spelling.form, ...call }];
   });
+  // The forms explain calls not portable, as the runners spell them: executed for the record.
+  const notPortable = notPortableForms(c).map(({ key, attributes }) => ({
+    key,
+    framework: 'onnx',
+    form: key,
+    onnx: attributes,
+    executors: ['onnxruntime', 'reference'],
+  }));
   return {
     id: c.id,
     rank: g.rank,
@@ -142,7 +161,7 @@ function caseJob(c: SpellingCase, unreadable: string[]): object {
       o: a.outputSize,
       full: a.fullSize,
     })),
-    spellings,
+    spellings: [...spellings, ...notPortable],
     searches: searchJobs(c),
   };
 }

@@ -4,6 +4,11 @@
  * reduced-precision bounds last). When none fits, diagnose.ts says "no known pattern" (none.ts).
  */
 import { biasStep } from './bias.js';
+import { float32OverflowStep } from './float32-overflow.js';
+import { insertedZeroNanStep } from './inserted-zero-nan.js';
+import { nanNotPropagatedStep } from './nan-not-propagated.js';
+import { subnormalFlushStep } from './subnormal-flush.js';
+import { zeroSignStep } from './zero-sign.js';
 import { inputRowsStep } from './input-rows.js';
 import { kernelChannelsSwappedStep } from './kernel-channels-swapped.js';
 import { kernelFlippedStep } from './kernel-flipped.js';
@@ -15,7 +20,21 @@ import { shiftStep } from './shift.js';
 import { spatialTransposedStep } from './spatial-transposed.js';
 import type { DiagnosisStep } from './types.js';
 
+/**
+ * Special values (NaN, infinities, subnormals, overflow, zero signs): tried first, and also when the mismatch
+ * is non-finite (where the other hypotheses are not tried). Each applies only to a case whose
+ * tensors hold such values (`reference.special`, subnormal operands).
+ */
+export const SPECIAL_VALUE_DIAGNOSES: readonly DiagnosisStep[] = [
+  insertedZeroNanStep,
+  nanNotPropagatedStep,
+  float32OverflowStep,
+  subnormalFlushStep,
+  zeroSignStep,
+];
+
 export const DIAGNOSES: readonly DiagnosisStep[] = [
+  ...SPECIAL_VALUE_DIAGNOSES,
   roundingStep,
   shiftStep,
   kernelFlippedStep,

@@ -3,6 +3,7 @@
  * Each diagnosis is one `DiagnosisStep` (registry.ts lists them in the order they are tried).
  */
 import type { ConvTransposeGeometry } from '../../geometry/types.js';
+import type { SpecialValues } from '../../reference/special.js';
 import type { CaseTensors } from '../../tensor.js';
 import type { OutputIndexer } from '../coords.js';
 import type { Tolerance } from '../tolerance.js';
@@ -12,6 +13,8 @@ export interface ReferenceValues {
   readonly output: Float64Array;
   readonly termCount: Uint32Array;
   readonly absSum: Float64Array;
+  /** The element classes of a case with special values (reference/special.ts `withSpecialValues`). */
+  readonly special?: SpecialValues;
 }
 
 export interface DiagnosisInput {

@@ -49,8 +49,6 @@ export interface SimdJob {
   /** Bias [M] float64 (+ 4 spare doubles: a last partial block reads past M). */
   readonly biasBase: number;
   readonly hasBias: boolean;
-  /** Where workers copy their finished rows (the result array; null on the main thread). */
-  readonly output: Float64Array | null;
 }
 
 /** `k<P>` of module.ts (byte offsets; see its header). */
@@ -196,7 +194,6 @@ function writeTermList(
 
 /** A share of one parallel SIMD evaluation, as posted to every worker of the team. */
 export interface SimdTask {
-  readonly module: WasmModule;
   readonly memory: WasmMemory;
   /** The pooled memory's id: a worker reuses its instance for the same memory. */
   readonly memoryId: number;
@@ -223,53 +220,33 @@ export function simdRuntime(instance: WasmInstance, memory: WasmMemory, list: nu
   };
 }
 
-/** Copies output rows [rowBegin, rowEnd) from the memory (f64 view) into job.output. */
-export function copySimdRows(job: SimdJob, f64: Float64Array, rowBegin: number, rowEnd: number): void {
-  const out = job.output!;
-  const from = job.outBase >> 3;
-  const rowsPerImage = job.outD * job.outH;
-  const channels = job.group * job.outChannelsPerGroup;
-  for (let row = rowBegin; row < rowEnd; row++) {
-    const n = Math.floor(row / rowsPerImage);
-    const od = Math.floor((row - n * rowsPerImage) / job.outH);
-    const oh = row - n * rowsPerImage - od * job.outH;
-    const base = n * job.outStrideN + od * job.outStrideD + oh * job.outStrideH;
-    for (let m = 0; m < channels; m++) {
-      for (let j = 0; j < job.outW; j++) {
-        const at = base + m * job.outStrideM + j * job.outStrideW;
-        out[at] = f64[from + at]!;
-      }
-    }
-  }
-}
-
 /**
- * Claims and computes chunks until none is left, copying each into its job's output (so the
- * result's pages are first touched by the workers, in parallel); returns the chunks computed.
- * `instances` is this worker's cache: one instance per pooled memory.
+ * Claims and computes chunks until none is left; returns how many this thread computed.
+ * `instances` is this worker's cache (one instance per pooled memory), `module` the kernel
+ * module (posted once to each worker).
  */
-export function runClaimedSimdChunks(task: SimdTask, thread: number, instances: Map<number, WasmInstance>): number {
+export function runClaimedSimdChunks(
+  task: SimdTask,
+  thread: number,
+  instances: Map<number, WasmInstance>,
+  module: WasmModule,
+): number {
   let instance = instances.get(task.memoryId);
   if (instance === undefined) {
     // globalThis.WebAssembly: this text runs in workers, where nothing can be imported.
     const api = (globalThis as unknown as WasmGlobal).WebAssembly;
-    instance = new api.Instance(task.module, { env: { memory: task.memory } });
+    instance = new api.Instance(module, { env: { memory: task.memory } });
     instances.set(task.memoryId, instance);
-    // Forget the oldest: the pool keeps few memories alive.
-    if (instances.size > 4) instances.delete(instances.keys().next().value!);
+    // Forget the oldest (it pins its memory): the pool keeps 2 memories, a third covers overlap.
+    if (instances.size > 3) instances.delete(instances.keys().next().value!);
   }
   const runtime = simdRuntime(instance, task.memory, task.scratchBase + thread * task.scratchStride);
-  const f64 = new Float64Array(task.memory.buffer);
   const chunkCount = task.chunks.length / 3;
   let done = 0;
   for (;;) {
     const chunk = Atomics.add(task.nextChunk, 0, 1);
     if (chunk >= chunkCount) return done;
-    const job = task.jobs[task.chunks[3 * chunk]!]!;
-    const rowBegin = task.chunks[3 * chunk + 1]!;
-    const rowEnd = task.chunks[3 * chunk + 2]!;
-    runSimdRows(job, runtime, rowBegin, rowEnd);
-    copySimdRows(job, f64, rowBegin, rowEnd);
+    runSimdRows(task.jobs[task.chunks[3 * chunk]!]!, runtime, task.chunks[3 * chunk + 1]!, task.chunks[3 * chunk + 2]!);
     done++;
   }
 }
@@ -277,7 +254,6 @@ export function runClaimedSimdChunks(task: SimdTask, thread: number, instances: 
 /** The functions above, in dependency order, for `workers.ts` to ship as source text. */
 export const SIMD_FUNCTIONS = [
   runClaimedSimdChunks,
-  copySimdRows,
   simdRuntime,
   runSimdRows,
   collectSimdRowTaps,

@@ -3,7 +3,7 @@
  * pass (values, and |values| for the bounds) the input as [N][D][H][C][W] and the weight packed
  * exactly as the scalar plan packs it.
  */
-import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
+import { wasmApi, type WasmMemory } from './wasm-api.js';
 import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import type { CaseTensors } from '../../tensor.js';
 import {
@@ -113,7 +113,6 @@ export function writeSimdJobs(
   tensors: CaseTensors,
   memory: WasmMemory,
   layout: SimdLayout,
-  outputs: readonly (Float64Array | null)[],
 ): SimdJob[] {
   const [axisD, axisH, axisW] = paddedAxes(geometry);
   const strides = outputStrides(geometry);
@@ -161,7 +160,6 @@ export function writeSimdJobs(
       outBase: out,
       biasBase: hasBias ? bias : 0,
       hasBias,
-      output: outputs[pass] ?? null,
     };
   });
 }
@@ -179,17 +177,14 @@ export function simdRowCount(job: SimdJob): number {
 
 /** A task for `threads` workers on a pooled memory, rows cut into claimable chunks. */
 export function buildSimdTask(
-  module: WasmModule,
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
   pooled: PooledMemory,
   layout: SimdLayout,
-  outputs: readonly Float64Array[],
   chunks: (rowCounts: readonly number[]) => Int32Array,
 ): SimdTask {
-  const jobs = writeSimdJobs(geometry, tensors, pooled.memory, layout, outputs);
+  const jobs = writeSimdJobs(geometry, tensors, pooled.memory, layout);
   return {
-    module,
     memory: pooled.memory,
     memoryId: pooled.id,
     jobs,

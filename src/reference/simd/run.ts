@@ -60,7 +60,7 @@ export function computeSimdSync(
 ): void {
   const layout = simdLayout(geometry, outputs.length, 1);
   const { memory, instance } = mainThreadInstance(layout.bytes);
-  const jobs = writeSimdJobs(geometry, tensors, memory, layout, []);
+  const jobs = writeSimdJobs(geometry, tensors, memory, layout);
   const runtime: SimdRuntime = simdRuntime(instance, memory, layout.scratchBase);
   jobs.forEach((job, pass) => {
     runSimdRows(job, runtime, 0, simdRowCount(job));

@@ -3,7 +3,7 @@
  * diagnosis, and the data for heatmaps / numeric grids of mismatching variants.
  */
 import { AXIS_COLUMNS, axisRows, describeConvention } from '../../format/explain.js';
-import type { Spelling } from '../../geometry/spellings.js';
+import { allSpellings, type Spelling } from '../../geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import type { CaseReport, VariantReport } from '../../run/report.js';
 import { FAILING } from '../../run/status.js';
@@ -41,6 +41,14 @@ function parametersHtml(entry: CaseReport): string {
     ['tolerance', entry.tolerance],
   ];
   return `<table class="kv"><tbody>${rows.map(([label, value]) => `<tr><th>${e(label)}</th><td>${e(value)}</td></tr>`).join('')}</tbody></table>${geometryTable(g)}`;
+}
+
+function safeSpellings(geometry: ConvTransposeGeometry): readonly Spelling[] {
+  try {
+    return allSpellings(geometry);
+  } catch {
+    return [];
+  }
 }
 
 function spellingHtml(spelling: Spelling): string {
@@ -193,8 +201,10 @@ export function caseHtml(entry: CaseReport): string {
   const tags = entry.tags.length
     ? `<div class="tags">${entry.tags.map((tag) => `<span class="badge">${e(tag)}</span>`).join('')}</div>`
     : '';
-  const spellings = entry.spellings.length
-    ? `<details><summary>Framework spellings (${entry.spellings.length})</summary>${entry.spellings.map(spellingHtml).join('')}</details>`
+  // Lean reports leave the spellings out: they follow from the geometry.
+  const spelled = entry.spellings ?? safeSpellings(entry.geometry);
+  const spellings = spelled.length
+    ? `<details><summary>Framework spellings (${spelled.length})</summary>${spelled.map(spellingHtml).join('')}</details>`
     : '';
   return [
     `<section class="case${failing ? ' failing' : expected ? ' expected' : ''}" id="${e(anchor)}">`,

@@ -4,6 +4,8 @@
  *
  * - filters: runner checkboxes hide matrix columns; status / convention / file selects and the
  *   case-id text box hide matrix rows and the matching case sections;
+ * - large reports (#matrix-meta / #matrix-data): the matrix rows are built from that data, one
+ *   page at a time, after filtering the data (cells link only to cases that have a section);
  * - heatmaps: `.pictures[data-case][data-variant]` hosts are drawn when first visible (and open),
  *   from the case's `<script type="application/json" id="data-<anchor>">` block.
  */
@@ -35,36 +37,120 @@ export const CLIENT_SCRIPT = String.raw`
   var fileSelect = doc.getElementById('f-file');
   var textBox = doc.getElementById('f-text');
   var countLabel = doc.getElementById('f-count');
-  var columnCells = all('#matrix [data-runner]');
   var sections = {};
   all('section.case').forEach(function (section) { sections[section.id] = section; });
+
+  // Large reports: the matrix is data (#matrix-data), drawn one page of rows at a time.
+  var metaNode = doc.getElementById('matrix-meta');
+  var paged = null;
+  if (metaNode) {
+    paged = { meta: JSON.parse(metaNode.textContent), rows: JSON.parse(doc.getElementById('matrix-data').textContent), shown: [], page: 0, size: 200 };
+  }
+  function pagedRowElement(row) {
+    var meta = paged.meta, tr = el('tr');
+    tr.setAttribute('data-id', row[0]);
+    tr.setAttribute('data-conv', meta.conventions[row[1]]);
+    tr.setAttribute('data-file', meta.files[row[2]]);
+    if (row[3]) tr.setAttribute('data-anchor', row[3]);
+    var head = el('td', 'case');
+    var name = row[3] ? el('a', '', row[0]) : el('span', '', row[0]);
+    if (row[3]) name.setAttribute('href', '#' + row[3]);
+    head.appendChild(name);
+    head.appendChild(el('span', 'conv', meta.conventions[row[1]]));
+    tr.appendChild(head);
+    for (var k = 0; k < meta.columns.length; k++) {
+      var column = meta.columns[k], code = row[4].charAt(k);
+      var td = el('td', 'st-cell' + (k === 0 || meta.columns[k - 1].runner !== column.runner ? ' g0' : ''));
+      td.setAttribute('data-runner', column.runner);
+      if (code === '.') { td.appendChild(el('span', 'note', '\u00b7')); tr.appendChild(td); continue; }
+      var status = meta.statuses[code.charCodeAt(0) - 97];
+      td.setAttribute('data-status', status);
+      td.title = row[5][k] || status;
+      var badge = el('span', 'st s-' + status, meta.short[status] || status);
+      if (row[3]) {
+        var link = el('a');
+        link.setAttribute('href', '#' + row[3] + '~' + column.fragment);
+        link.appendChild(badge);
+        td.appendChild(link);
+      } else td.appendChild(badge);
+      tr.appendChild(td);
+    }
+    return tr;
+  }
+  function pagedRowMatches(row, runners, wanted) {
+    if (wanted === 'all') return true;
+    for (var k = 0; k < paged.meta.columns.length; k++) {
+      var code = row[4].charAt(k);
+      if (code === '.' || runners[paged.meta.columns[k].runner] === false) continue;
+      if (statusMatches(wanted, paged.meta.statuses[code.charCodeAt(0) - 97])) return true;
+    }
+    return false;
+  }
+  function drawPage() {
+    var body = doc.querySelector('#matrix tbody'), pages = Math.max(1, Math.ceil(paged.shown.length / paged.size));
+    paged.page = Math.min(Math.max(0, paged.page), pages - 1);
+    var fragment = doc.createDocumentFragment(), from = paged.page * paged.size;
+    paged.shown.slice(from, from + paged.size).forEach(function (index) { fragment.appendChild(pagedRowElement(paged.rows[index])); });
+    body.textContent = '';
+    body.appendChild(fragment);
+    var info = doc.getElementById('pg-info');
+    if (info) info.textContent = paged.shown.length ? 'rows ' + (from + 1) + '-' + Math.min(from + paged.size, paged.shown.length) + ' of ' + paged.shown.length + ' (page ' + (paged.page + 1) + ' of ' + pages + ', failing cases first)' : 'no rows';
+  }
+  function toggleColumns(runners) {
+    all('#matrix [data-runner]').forEach(function (cell) { cell.classList.toggle('off', runners[cell.getAttribute('data-runner')] === false); });
+  }
 
   function applyFilters() {
     var runners = {};
     runnerBoxes.forEach(function (box) { runners[box.value] = box.checked; });
-    columnCells.forEach(function (cell) { cell.classList.toggle('off', runners[cell.getAttribute('data-runner')] === false); });
     var wanted = statusSelect ? statusSelect.value : 'all';
     var conv = convSelect ? convSelect.value : 'all';
     var file = fileSelect ? fileSelect.value : 'all';
     var needle = textBox ? textBox.value.trim().toLowerCase() : '';
-    var shown = 0;
-    rows.forEach(function (row) {
-      var visible = (conv === 'all' || row.getAttribute('data-conv') === conv) &&
-        (file === 'all' || row.getAttribute('data-file') === file) &&
-        (needle === '' || (row.getAttribute('data-id') || '').toLowerCase().indexOf(needle) >= 0);
-      if (visible && wanted !== 'all') {
-        visible = all('td[data-status]', row).some(function (cell) {
-          return runners[cell.getAttribute('data-runner')] !== false && statusMatches(wanted, cell.getAttribute('data-status'));
-        });
-      }
-      row.classList.toggle('off', !visible);
-      var section = sections[row.getAttribute('data-anchor')];
-      if (section) section.classList.toggle('off', !visible);
-      if (visible) shown++;
-    });
-    if (countLabel) countLabel.textContent = shown + ' of ' + rows.length + ' cases shown';
+    var shown = 0, total = 0;
+    if (paged) {
+      var meta = paged.meta, visibleAnchors = {};
+      paged.shown = [];
+      paged.rows.forEach(function (row, index) {
+        var visible = (conv === 'all' || meta.conventions[row[1]] === conv) &&
+          (file === 'all' || meta.files[row[2]] === file) &&
+          (needle === '' || row[0].toLowerCase().indexOf(needle) >= 0) &&
+          pagedRowMatches(row, runners, wanted);
+        if (visible) { paged.shown.push(index); if (row[3]) visibleAnchors[row[3]] = 1; }
+      });
+      Object.keys(sections).forEach(function (id) { sections[id].classList.toggle('off', visibleAnchors[id] !== 1); });
+      paged.page = 0;
+      drawPage();
+      shown = paged.shown.length;
+      total = paged.rows.length;
+    } else {
+      rows.forEach(function (row) {
+        var visible = (conv === 'all' || row.getAttribute('data-conv') === conv) &&
+          (file === 'all' || row.getAttribute('data-file') === file) &&
+          (needle === '' || (row.getAttribute('data-id') || '').toLowerCase().indexOf(needle) >= 0);
+        if (visible && wanted !== 'all') {
+          visible = all('td[data-status]', row).some(function (cell) {
+            return runners[cell.getAttribute('data-runner')] !== false && statusMatches(wanted, cell.getAttribute('data-status'));
+          });
+        }
+        row.classList.toggle('off', !visible);
+        var section = sections[row.getAttribute('data-anchor')];
+        if (section) section.classList.toggle('off', !visible);
+        if (visible) shown++;
+      });
+      total = rows.length;
+    }
+    toggleColumns(runners);
+    if (countLabel) countLabel.textContent = shown + ' of ' + total + ' cases shown';
     // Variants of hidden runners inside the case sections.
     all('.variant[data-runner]').forEach(function (node) { node.classList.toggle('off', runners[node.getAttribute('data-runner')] === false); });
+  }
+  if (paged) {
+    var turn = function (by) { return function () { paged.page += by; drawPage(); toggleColumns(currentRunners()); }; };
+    var currentRunners = function () { var runners = {}; runnerBoxes.forEach(function (box) { runners[box.value] = box.checked; }); return runners; };
+    var prev = doc.getElementById('pg-prev'), next = doc.getElementById('pg-next');
+    if (prev) prev.addEventListener('click', turn(-1));
+    if (next) next.addEventListener('click', turn(1));
   }
   [statusSelect, convSelect, fileSelect].forEach(function (control) { if (control) control.addEventListener('change', applyFilters); });
   runnerBoxes.forEach(function (box) { box.addEventListener('change', applyFilters); });

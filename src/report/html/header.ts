@@ -1,7 +1,7 @@
 /** The report's header: versions, selection and status counts. */
-import type { RunReport } from '../../run/report.js';
-import { countStatuses } from '../../run/report.js';
-import { FAILING, STATUSES } from '../../run/status.js';
+import type { RunHeader, RunReport, RunSummary } from '../../run/report.js';
+import { STATUSES } from '../../run/status.js';
+import type { RunTally } from '../stream/tally.js';
 import { duration, statusBadge } from './common.js';
 import { escapeHtml as e } from './escape.js';
 
@@ -12,19 +12,24 @@ function toolText(tool: RunReport['tool']): string {
   return `${tool.name} ${tool.version} (${tool.revision.slice(0, 12)}${modified})`;
 }
 
-export function headerHtml(report: RunReport): string {
-  const counts = countStatuses(report);
-  const variants = report.cases.flatMap((entry) => entry.variants);
-  const failing = variants.filter((variant) => FAILING.has(variant.status));
-  const failingCases = report.cases.filter((entry) =>
-    entry.variants.some((variant) => FAILING.has(variant.status)),
-  ).length;
+export function headerHtml(
+  report: RunHeader & { readonly durationMs: number },
+  tally: RunTally,
+  summary?: RunSummary,
+): string {
+  const counts = tally.counts;
+  const cases = tally.cases;
+  const failing = tally.failed;
   const banner =
-    report.cases.length === 0
+    cases === 0
       ? '<div class="banner none">No cases were run.</div>'
-      : failing.length > 0
-        ? `<div class="banner fail">${failing.length} failing variant${failing.length === 1 ? '' : 's'} in ${failingCases} of ${report.cases.length} case${report.cases.length === 1 ? '' : 's'}</div>`
-        : `<div class="banner pass">All ${variants.length} variants of ${report.cases.length} case${report.cases.length === 1 ? '' : 's'} pass or are known divergences</div>`;
+      : failing > 0
+        ? `<div class="banner fail">${failing} failing variant${failing === 1 ? '' : 's'} in ${tally.failingCases} of ${cases} case${cases === 1 ? '' : 's'}</div>`
+        : `<div class="banner pass">All ${tally.variants} variants of ${cases} case${cases === 1 ? '' : 's'} pass or are known divergences</div>`;
+  const stopped =
+    summary && !summary.complete
+      ? `<div class="banner fail">The run stopped early (${e(summary.stopped ?? 'stopped')}): ${summary.cases} of ${summary.selected} cases finished; only those are in this report</div>`
+      : '';
   const selection = report.selection;
   const run = [
     ['tool', toolText(report.tool)],
@@ -50,6 +55,7 @@ export function headerHtml(report: RunReport): string {
     '<header>',
     '<h1>tconv conformance report</h1>',
     banner,
+    stopped,
     `<div class="counts">${countBadges}</div>`,
     '<div class="meta">',
     `<table class="kv"><tbody>${run.map(([label, value]) => `<tr><th>${e(label)}</th><td>${e(value)}</td></tr>`).join('')}</tbody></table>`,

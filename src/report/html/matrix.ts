@@ -1,28 +1,20 @@
 /** The filterable case x runner-variant status matrix and its filters. */
-import type { CaseReport, RunReport } from '../../run/report.js';
-import { countStatuses } from '../../run/report.js';
+import type { CaseReport } from '../../run/report.js';
 import { STATUSES } from '../../run/status.js';
 import { variantLabel } from '../console.js';
+import type { CaseSource } from '../stream/cases.js';
+import type { TextSink } from '../stream/sink.js';
+import type { Column, RunTally } from '../stream/tally.js';
 import { CONVENTION_LABEL, SHORT, statusBadge, uniqueInOrder } from './common.js';
 import { caseAnchor, escapeHtml as e, variantAnchor } from './escape.js';
 
-export interface Column {
-  readonly label: string;
-  readonly runner: string;
-  readonly variant: string | null;
-}
+export type { Column } from '../stream/tally.js';
 
-export function columnsOf(report: RunReport): Column[] {
-  const columns = new Map<string, Column>();
-  for (const entry of report.cases) {
-    for (const variant of entry.variants) {
-      const label = variantLabel(variant);
-      if (!columns.has(label)) columns.set(label, { label, runner: variant.runner, variant: variant.variant });
-    }
-  }
+export function columnsOf(tally: RunTally): Column[] {
+  const columns = [...tally.columns.values()];
   // Grouped by runner (in order of first appearance), variants in order of first appearance.
-  const runners = uniqueInOrder([...columns.values()].map((column) => column.runner));
-  return [...columns.values()].sort((a, b) => runners.indexOf(a.runner) - runners.indexOf(b.runner));
+  const runners = uniqueInOrder(columns.map((column) => column.runner));
+  return columns.sort((a, b) => runners.indexOf(a.runner) - runners.indexOf(b.runner));
 }
 
 /** Escaped text with line-break opportunities after '=', '+' and '_' (long variant names). */
@@ -36,11 +28,11 @@ function option(value: string, text: string): string {
   return `<option value="${e(value)}">${e(text)}</option>`;
 }
 
-export function filtersHtml(report: RunReport, columns: readonly Column[]): string {
-  const counts = countStatuses(report);
+export function filtersHtml(tally: RunTally, columns: readonly Column[]): string {
+  const counts = tally.counts;
   const runners = uniqueInOrder(columns.map((column) => column.runner));
-  const conventions = uniqueInOrder(report.cases.map((entry) => entry.conventionKind)).sort();
-  const files = uniqueInOrder(report.cases.map((entry) => entry.file)).sort();
+  const conventions = [...tally.conventions].sort();
+  const files = [...tally.files.keys()].sort();
   const statusOptions = [
     option('all', 'any status'),
     option('failing', 'failing'),
@@ -58,7 +50,7 @@ export function filtersHtml(report: RunReport, columns: readonly Column[]): stri
     `<label>File <select id="f-file">${[option('all', 'all'), ...files.map((file) => option(file, file))].join('')}</select></label>`,
     '<label>Case id <input type="search" id="f-text" placeholder="substring" size="18"></label>',
     '<button type="button" id="f-reset">Reset</button>',
-    `<span id="f-count">${report.cases.length} of ${report.cases.length} cases shown</span>`,
+    `<span id="f-count">${tally.cases} of ${tally.cases} cases shown</span>`,
     '</div>',
   ].join('\n');
 }
@@ -76,8 +68,8 @@ function matrixRow(entry: CaseReport, columns: readonly Column[]): string {
   return `<tr data-anchor="${e(anchor)}" data-id="${e(entry.id)}" data-conv="${e(entry.conventionKind)}" data-file="${e(entry.file)}"><td class="case"><a href="#${e(anchor)}">${e(entry.id)}</a><span class="conv">${e(entry.conventionKind)}</span></td>${cells.join('')}</tr>`;
 }
 
-export function matrixHtml(report: RunReport, columns: readonly Column[]): string {
-  if (report.cases.length === 0) return '<p class="note">No cases.</p>';
+/** The two header rows of the matrix (runner groups, then variants). */
+export function matrixHead(columns: readonly Column[]): string {
   const groups: { runner: string; span: number }[] = [];
   for (const column of columns) {
     const last = groups[groups.length - 1];
@@ -95,10 +87,47 @@ export function matrixHtml(report: RunReport, columns: readonly Column[]): strin
         `<th class="var${groupStart(columns, index)}" data-runner="${e(column.runner)}">${breakable(column.variant ?? '')}</th>`,
     )
     .join('');
+  return `<thead><tr><th class="case" rowspan="2">case</th>${runnerRow}</tr><tr>${variantRow}</tr></thead>`;
+}
+
+/** The whole matrix as static rows (reports up to FULL_HTML_MAX_CASES), in `order`. */
+export function writeMatrix(sink: TextSink, cases: CaseSource, order: readonly number[], columns: readonly Column[]): void {
+  if (order.length === 0) {
+    sink.write('<p class="note">No cases.</p>\n');
+    return;
+  }
+  sink.write(`<div class="matrix-wrap">\n<table id="matrix" class="matrix">${matrixHead(columns)}\n<tbody>`);
+  order.forEach((position, at) => sink.write(`${at ? '\n' : ''}${matrixRow(cases.read(position), columns)}`));
+  sink.write('</tbody></table>\n</div>\n');
+}
+
+/** One row of the paged matrix's data: [id, conv, file, anchor or '', status codes, {column: title}]. */
+export type PagedRow = [string, number, number, string, string, Record<number, string>];
+
+/**
+ * A row for the paged matrix (large reports): statuses as one character per column ('.' none,
+ * else 'a' + the status's index in STATUSES); titles only for cells that are not a plain pass.
+ */
+export function pagedRow(
+  entry: CaseReport,
+  columns: readonly Column[],
+  lookups: { conventions: readonly string[]; files: readonly string[] },
+  hasSection: boolean,
+): PagedRow {
+  const byLabel = new Map(entry.variants.map((variant) => [variantLabel(variant), variant]));
+  let codes = '';
+  const titles: Record<number, string> = {};
+  columns.forEach((column, index) => {
+    const variant = byLabel.get(column.label);
+    codes += variant ? String.fromCharCode(97 + STATUSES.indexOf(variant.status)) : '.';
+    if (variant && variant.status !== 'pass') titles[index] = `${variant.status}: ${variant.judgement.summary}`.slice(0, 300);
+  });
   return [
-    '<div class="matrix-wrap">',
-    `<table id="matrix" class="matrix"><thead><tr><th class="case" rowspan="2">case</th>${runnerRow}</tr><tr>${variantRow}</tr></thead>`,
-    `<tbody>${report.cases.map((entry) => matrixRow(entry, columns)).join('\n')}</tbody></table>`,
-    '</div>',
-  ].join('\n');
+    entry.id,
+    lookups.conventions.indexOf(entry.conventionKind),
+    lookups.files.indexOf(entry.file),
+    hasSection ? caseAnchor(entry.id) : '',
+    codes,
+    titles,
+  ];
 }

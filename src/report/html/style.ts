@@ -25,6 +25,7 @@ pre{background:var(--code);border:1px solid var(--line);border-radius:6px;paddin
 #filters legend{float:left;font-weight:600;margin-right:6px}
 #filters select,#filters input[type=search]{font:inherit;padding:2px 4px;max-width:260px}
 #f-count{color:var(--muted)}
+#pager{margin:6px 0;display:flex;gap:10px;align-items:center;color:var(--muted)}
 .matrix-wrap{overflow:auto;max-height:70vh;border:1px solid var(--line);border-radius:6px}
 table.matrix{border-collapse:separate;border-spacing:0;font-size:12.5px}
 .matrix th,.matrix td{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left}
