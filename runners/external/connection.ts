@@ -6,6 +6,7 @@
  * the requests it affects, and the next request starts a new process. Nothing here throws once
  * the connection is open: every submission resolves.
  */
+import type { ExecuteResult } from '../types.js';
 import { RunnerChild, type ExternalCommand } from './child.js';
 import { encodeFrame, FrameError, type Frame, type WireTensor } from './frames.js';
 import { HelloRefused, parseHello, parseReply, ProtocolViolation, type Hello } from './messages.js';
@@ -18,12 +19,9 @@ export interface Submission {
   readonly maxOutputBytes: number;
 }
 
+/** A reply's output as sent, or what became of the request (as a runner's result says it). */
 export type Answer =
-  | { readonly status: 'result'; readonly output: WireTensor }
-  | { readonly status: 'error'; readonly message: string }
-  | { readonly status: 'unsupported'; readonly reason: string }
-  | { readonly status: 'crashed'; readonly signal: string; readonly stderrTail: string }
-  | { readonly status: 'timeout'; readonly timeoutMs: number };
+  { readonly status: 'result'; readonly output: WireTensor } | Exclude<ExecuteResult, { status: 'ok' }>;
 
 export interface ConnectionOptions {
   /** Per-request limit (from when the process could have started it). */

@@ -8,14 +8,15 @@
  * must be one run: the same tool and runner versions, runners and filter, and either every shard
  * 1..n of one `--shard i/n` split exactly once or unsharded reports with disjoint case ids.
  * Anything else exits 2 naming the files and the problem, before any output is written.
+ * Streamed: inputs are indexed line by line and each case is read from its input as it is
+ * written to the merged reports, so many large shards merge in the memory of one case.
  * `--allow-partial` only forgives missing shards, and marks the merged report as partial.
  */
 import { EXIT } from '../errors.js';
 import { closingLine, summaryTable } from '../report/console.js';
-import { reportTargets, writeReports } from '../report/write.js';
-import { mergeReports, readReport } from '../run/merge.js';
+import { ReportStream, reportTargets } from '../report/write.js';
+import { mergeReports, openReport, type MergeInput } from '../run/merge.js';
 import { checkInputs, environmentWarnings } from '../run/mergeChecks.js';
-import { FAILING } from '../run/status.js';
 import { REPORT_OPTIONS, parseCommand, requirePositionals, type CommandDefinition } from './options.js';
 
 export const MERGE_COMMAND: CommandDefinition = {
@@ -36,14 +37,29 @@ export function mergeCommand(argv: readonly string[]): number {
   const { values, positionals } = parseCommand('merge', argv, MERGE_COMMAND.options);
   requirePositionals('merge', positionals, 'the JSON reports to merge');
   const targets = reportTargets(values);
-  const inputs = positionals.map((path) => ({ path, report: readReport(path) }));
-  const { shard, partialNote } = checkInputs(inputs, values['allow-partial'] === true);
-  for (const warning of environmentWarnings(inputs)) process.stderr.write(`tconv: ${warning}\n`);
-  const merged = mergeReports(inputs, shard);
-  const lines = [...summaryTable(merged), '', closingLine(merged)];
-  if (partialNote) lines.push(partialNote);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  for (const path of writeReports(merged, targets)) process.stdout.write(`wrote ${path}\n`);
-  const failing = merged.cases.some((entry) => entry.variants.some((variant) => FAILING.has(variant.status)));
-  return failing ? EXIT.mismatch : EXIT.ok;
+  const inputs: MergeInput[] = [];
+  try {
+    for (const path of positionals) inputs.push(openReport(path));
+    const { shard, partialNote } = checkInputs(inputs, values['allow-partial'] === true);
+    for (const warning of environmentWarnings(inputs)) process.stderr.write(`tconv: ${warning}\n`);
+    const merged = mergeReports(inputs, shard);
+    // One case at a time from its input into the merged reports; the console totals come from the same pass.
+    const reports = new ReportStream(targets, merged.header);
+    for (const { input, position } of merged.order) reports.add(input.read(position));
+    const { tally } = reports;
+    const written = reports.finish(merged.durationMs, {
+      complete: merged.complete,
+      ...(merged.complete ? {} : { stopped: 'an input report is of a run that stopped early' }),
+      cases: tally.cases,
+      selected: tally.cases,
+      counts: { ...tally.counts },
+    });
+    const lines = [...summaryTable(tally), '', closingLine(tally)];
+    if (partialNote) lines.push(partialNote);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    for (const path of written) process.stdout.write(`wrote ${path}\n`);
+    return tally.failed > 0 ? EXIT.mismatch : EXIT.ok;
+  } finally {
+    for (const input of inputs) input.close();
+  }
 }

@@ -114,7 +114,7 @@ function wholeReport(path: string): MergeInput {
 function streamedReport(path: string, first: string): MergeInput {
   const where: { offset: number; length: number }[] = [];
   const cases: CaseRef[] = [];
-  let trailer: { durationMs?: unknown; summary?: RunSummary } | null = null;
+  let trailer = null as { durationMs?: unknown; summary?: RunSummary } | null;
   const bad = (why: string): UserError =>
     new UserError(`${path}: not a readable tconv JSON report (${why})`, EXIT.invalidInput);
   let header: unknown;
@@ -203,11 +203,11 @@ export function mergeReports(inputs: readonly MergeInput[], shard: string | null
   const compare = runOrder([...files.values()]);
   order.sort((a, b) => compare(a.ref, b.ref));
   const first = reports[0]!;
-  const { cases: _cases, durationMs: _duration, summary: _summary, ...header } = first;
   return {
     header: {
-      ...header,
       schemaVersion: REPORT_SCHEMA_VERSION,
+      tool: first.tool,
+      environment: first.environment,
       startedAt: reports.map((report) => report.startedAt).sort()[0]!,
       selection: { ...first.selection, shard },
       files: [...files.values()],

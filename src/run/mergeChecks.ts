@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { EXIT, UserError } from '../errors.js';
-import type { MergeInput } from './merge.js';
-import { formatPartialShard, parseShardSelection, type RunReport, type ShardSelection } from './report.js';
+import type { MergeInput, ReportIndex as RunReport } from './merge.js';
+import { formatPartialShard, parseShardSelection, type ShardSelection } from './report.js';
 
 // ---------------------------------------------------------------------------------------------
 // Consistency: fields every input must agree on.

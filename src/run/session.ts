@@ -78,7 +78,15 @@ async function runPlanned(
   return results;
 }
 
-export async function openInProcessSession(runner: Runner): Promise<RunnerSession> {
+/**
+ * Loads the runner and executes its expressions in this process. `close` releases what the
+ * runner holds (an external runner's process); its own `concurrency` is how many expressions of a
+ * case run at once.
+ */
+export async function openInProcessSession(
+  runner: Runner,
+  close: () => Promise<void> = () => Promise.resolve(),
+): Promise<RunnerSession> {
   const version = await runner.load();
   return plannedSession(
     runner,
@@ -88,6 +96,7 @@ export async function openInProcessSession(runner: Runner): Promise<RunnerSessio
       const outcome: VariantOutcome = await runner.execute(geometry, expression, tensors);
       return { outcome, wallMs: performance.now() - started };
     },
-    () => Promise.resolve(),
+    close,
+    runner.concurrency ?? 1,
   );
 }
