@@ -37,9 +37,16 @@ import { fileLock } from './lib/lock.mjs';
 
 const TORCH_SPEC = 'torch==2.13.*';
 const NUMPY_SPEC = 'numpy';
-// For test/spellings-frameworks.test.ts only (the runners do not need them): distribution name
-// -> pip requirement. Keras 3 comes with tensorflow-cpu.
-const EXTRAS = { 'tensorflow-cpu': 'tensorflow-cpu==2.21.*', keras: 'keras', onnx: 'onnx', onnxruntime: 'onnxruntime' };
+// For tests only (the runners do not need them): distribution name -> pip requirement. Keras 3
+// comes with tensorflow-cpu. test/spellings-frameworks.test.ts runs the frameworks;
+// test/yaml-readers.test.ts reads the bundled case files with PyYAML (a YAML 1.1 reader).
+const EXTRAS = {
+  'tensorflow-cpu': 'tensorflow-cpu==2.21.*',
+  keras: 'keras',
+  onnx: 'onnx',
+  onnxruntime: 'onnxruntime',
+  PyYAML: 'PyYAML',
+};
 const TF_WHEEL_RE = /^tensorflow_cpu-2\.21\.\d+-(cp\d+)-.+\.whl$/;
 const DEFAULT_CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
 const EXIT_USAGE = 2;
@@ -329,7 +336,7 @@ function extraRequirements(missing) {
 async function installExtras(missing) {
   const requirements = extraRequirements(missing);
   const started = Date.now();
-  say(`pip install ${requirements.map((r) => path.basename(r)).join(' ')} into the venv (for the spellings test)`);
+  say(`pip install ${requirements.map((r) => path.basename(r)).join(' ')} into the venv (for the tests)`);
   const res = await run(VENV_PYTHON, ['-m', 'pip', 'install', '--progress-bar', 'off', ...requirements]);
   if (!res.ok) throw pipFailure(res.output, `pip could not install ${requirements.join(' ')} into ${VENV_DIR}`);
   say(`pip finished (${secs(started)})`);

@@ -106,7 +106,8 @@ const suiteRuns = memo(() =>
   Promise.all(
     [1, 2].map(async () => {
       const path = scratchPath('suite.json');
-      const result = await tconv(['run', SUITE, ...BOTH, '--json', path]);
+      // --verbose: the tests below read the lines of passing and known-divergence variants too.
+      const result = await tconv(['run', SUITE, ...BOTH, '--verbose', '--json', path]);
       return { result, report: readReport(path), path };
     }),
   ),
@@ -148,7 +149,7 @@ const childNamed = (node: XmlNode, tag: string): XmlNode | undefined => children
 describe('exit codes', () => {
   const torchPython = (): string => join(scratch, 'no-such-dir', 'python3');
   const runs = {
-    wrongExpect: memo(() => tconv(['run', WRONG_EXPECT, ...REFERENCE])),
+    wrongExpect: memo(() => tconv(['run', WRONG_EXPECT, ...REFERENCE, '--verbose'])),
     ortListed: memo(() => tconv(['run', `${FIXTURES}/onnxruntime-listed.yaml`, ...BOTH])),
     referenceListed: memo(() => runJson([`${FIXTURES}/reference-listed.yaml`, ...REFERENCE])),
     missingFile: memo(() => tconv(['run', `${FIXTURES}/no-such-file.yaml`, ...REFERENCE])),
@@ -600,7 +601,7 @@ describe('--shard i/n and tconv merge (fixture suite, reference and onnxruntime)
     const { result, report } = merges.get('not-report')!;
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `tconv: ${edited.notReport}: not a tconv JSON report of schema version 1 (selection is missing or malformed)\n`,
+      `tconv: ${edited.notReport}: not a tconv JSON report of schema version ${REPORT_SCHEMA_VERSION} (selection is missing or malformed)\n`,
     );
     expect(report).toBeUndefined();
   });

@@ -76,7 +76,9 @@ const diagnosisKinds = (result: Run): Set<string> =>
   new Set(
     result.variants.flatMap((variant) => {
       const comparison = variant.judgement.comparison;
-      return comparison?.stage === 'values' && comparison.diagnosis ? [comparison.diagnosis.explanation.kind] : [];
+      return (comparison?.stage === 'values' || comparison?.stage === 'non-finite') && comparison.diagnosis
+        ? [comparison.diagnosis.explanation.kind]
+        : [];
     }),
   );
 
@@ -133,6 +135,12 @@ describe.skipIf(numpyMissing !== null)(
         args: ['cases/onnx/pads.yaml'],
         kind: 'kernel-channels-swapped',
         text: /input and output channel axes swapped/,
+      },
+      {
+        mistake: 'dense-zeros',
+        args: ['cases/special/nan-inf.yaml'],
+        kind: 'inserted-zero-nan',
+        text: /Inf \* 0 produced NaN at zero-inserted positions/,
       },
     ];
     for (const { mistake, args, kind, text } of MISTAKES) {

@@ -151,7 +151,7 @@ describe('API', () => {
     layout: 'NCHW',
     batch: 1,
     inChannels: 64,
-    outChannels: 32,
+    outChannels: 64,
     group: 1,
     hasBias: true,
     axes: square({

@@ -7,9 +7,19 @@
  * (test/fixtures/spellings/frameworks.py, the venv of scripts/setup-torch.mjs) executes each
  * expressible spelling from its machine-readable call (TF `tf.nn.convNd_transpose`, Keras
  * `ConvNDTranspose` with the weights set, ONNX in ONNX Runtime and the onnx reference evaluator,
- * PyTorch modules incl. forward(output_size), and functional), with the tensors moved into the
- * framework's layouts as the spelling notes say; each output must equal tconv's float64 reference
- * within its float32 error bound. For each "cannot be spelled", a brute-force search over the
+ * PyTorch modules incl. forward(output_size), and functional; WebNN `convTranspose2d` on a model of
+ * the W3C spec, see below), with the tensors moved into the framework's layouts as the spelling
+ * notes say; each output must equal tconv's float64 reference within its float32 error bound.
+ *
+ * WebNN is a spec model, not a browser: no framework here runs WebNN and headless Chromium has no
+ * WebNN backend. frameworks.py implements `MLGraphBuilder.convTranspose2d` as the spec's method
+ * steps define it (its TypeError checks on padding, strides, dilations, outputPadding < strides
+ * without outputSizes, outputSizes in [calculated, calculated + stride), groups, channels, bias,
+ * valid dimensions; "calculate convtranspose output size"), with values from torch's full
+ * transposed convolution cropped as tconv reads the spec (conventions.ts resolveWebnnAxis). Each
+ * WebNN spelling runs once per filterLayout its note describes (iohw, and hwoi / ohwi with W
+ * transposed as the note says), on the data in the case's layout read as its inputLayout. So this
+ * checks the spellings against the spec's text, not against an implementation of it. For each "cannot be spelled", a brute-force search over the
  * framework's own parameters (small ranges, executed in the framework) must find nothing that
  * explain does not offer.
  *
@@ -25,7 +35,10 @@ import { choosePython } from '../runners/torch/python.js';
 import {
   acknowledgedError,
   modeOffered,
+  nearMisses,
+  nearMissExpected,
   notPortableForms,
+  runDiffers,
   runFrameworks,
   runProblem,
   spellingCases,
@@ -105,6 +118,70 @@ describe.skipIf(missing !== null)(missing ?? 'explain spellings executed in thei
     );
     if (wrong.length) console.log(wrong.slice(0, 400).join('\n'));
     expect(spellings).toBeGreaterThan(cases.length * 3);
+    expect(wrong).toEqual([]);
+  });
+
+  it('WebNN spellings run on the spec model in every filter layout their notes describe', () => {
+    // The model's own rejections (a spelling the spec rejects must fail, not pass).
+    expect(results.webnnSelfCheck).toEqual([]);
+    const layouts = new Map<string, number>();
+    let spellings = 0;
+    for (const c of cases) {
+      c.spellings.forEach((spelling, index) => {
+        if (!spelling.expressible || spelling.framework !== 'webnn') return;
+        spellings += 1;
+        for (const run of results.runs[spellingKey(c, spelling, index)] ?? []) {
+          layouts.set(run.executor, (layouts.get(run.executor) ?? 0) + 1);
+        }
+      });
+    }
+    console.log(`webnn: ${spellings} spellings, runs per executor ${JSON.stringify(Object.fromEntries(layouts))}`);
+    expect(spellings).toBeGreaterThan(cases.length / 10);
+    expect([...layouts.keys()].sort()).toEqual(
+      ['hwoi', 'iohw', 'ohwi'].map((layout) => `spec model, filterLayout ${layout}`),
+    );
+    expect([...layouts.values()]).toEqual([spellings, spellings, spellings]);
+  });
+
+  it('near-miss hints: the hinted spelling computes the stated shift of the full output', () => {
+    // Where a framework cannot spell a case, explain names the spelling people write instead and
+    // says per axis that it computes full[b + shift : b + shift + o + sizeDelta] (issue 15): run it
+    // in the framework and compare with tconv's reference of exactly that crop.
+    const tally = new Map<string, { hints: number; checked: number; wrong: number }>();
+    const wrong: string[] = [];
+    let acknowledged = 0;
+    for (const c of cases) {
+      for (const { key, spelling } of nearMisses(c)) {
+        const hint = spelling.nearMiss;
+        const entry = tally.get(spelling.framework) ?? { hints: 0, checked: 0, wrong: 0 };
+        tally.set(spelling.framework, entry);
+        entry.hints += 1;
+        const { geometry, reference } = nearMissExpected(c, hint);
+        const runs = results.runs[key] ?? [];
+        const problems = runs.flatMap((run) => {
+          if (acknowledgedError(hint, run)) {
+            acknowledged += 1;
+            return [];
+          }
+          const problem = runDiffers(geometry, reference, run);
+          return problem ? [problem] : [];
+        });
+        // A hint is a miss: it must not claim the case's own crop.
+        if (hint.shift.every((v) => v === 0) && hint.sizeDelta.every((v) => v === 0)) problems.push('no difference');
+        if (runs.length === 0) problems.push('not run');
+        if (runs.length > 0 && problems.length === 0 && runs.some((run) => run.status === 'ok')) entry.checked += 1;
+        if (problems.length > 0) {
+          entry.wrong += 1;
+          wrong.push(`${key} ${hint.code} (${hint.text}): ${problems.join('; ')}`);
+        }
+      }
+    }
+    const figures = [...tally].map(([name, t]) => `${name} ${t.checked}/${t.hints} checked, ${t.wrong} wrong`);
+    console.log(`near-miss hints: ${figures.join(', ')}; ${acknowledged} rejections their notes announce`);
+    if (wrong.length) console.log(wrong.slice(0, 200).join('\n'));
+    for (const framework of ['pytorch', 'tensorflow', 'keras', 'onnx']) {
+      expect(tally.get(framework)?.checked ?? 0, framework).toBeGreaterThan(5);
+    }
     expect(wrong).toEqual([]);
   });
 

@@ -25,10 +25,15 @@ correlation of a zero-stuffed, padded input with the flipped kernel), per spatia
    Substituting gives ``y[j] = bias + sum_t x[(j+begin-t*d)/s] * w[t]`` over the taps where that
    index is an integer in ``[0, i)``: the definition's ``full[j+begin]``.
 
-Only the ``k`` nonzero taps of ``w_d`` are visited: for every kernel tap (``u = k_eff-1-t*d``) the
-shifted window ``z_p[..., u:u+o]`` is contracted with ``w[:, :, t]`` over the group's input
-channels (``numpy.einsum``), accumulating in float64; the result is returned as float32. Groups,
-dilations, 1-D/2-D/3-D and bias are supported.
+Computed as written, steps 1-4 multiply every inserted and padded zero by the kernel too: slow
+(``s**rank`` times more products than needed) and not IEEE-exact (``0 * Inf`` is NaN where the
+definition forms no product; cases/special). So the stuffed array is never built: for every
+kernel tap ``t`` (flipped: ``u = k_eff-1-t*d``) the only outputs whose window position ``j+u``
+holds a seed (an input element ``x[a]``) are ``j = a*s + t*d - begin``: a strided slice of ``y``
+that receives ``x[..., a_first:a_last+1] * w[c, m', t]``, one input channel at a time (numpy's
+``einsum`` / BLAS sums start from +0 and lose -0 sums), into a float64 accumulator that starts at
+-0 (the identity of IEEE addition; outputs that get no product are set to +0, the empty sum).
+The result is returned as float32. Groups, dilations, 1-D/2-D/3-D and bias are supported.
 
 ``--mistake KIND`` plants one classic bug, to see what tconv's diagnosis says:
 
@@ -37,27 +42,28 @@ dilations, 1-D/2-D/3-D and bias are supported.
   (TF SAME / SAME_UPPER), the odd pad row goes at the start instead (``begin = ceil(total/2)``,
   SAME_LOWER / NOTSET+output_shape style): the output is shifted by one row.
 - ``no-bias``: the bias is dropped.
+- ``dense-zeros``: steps 1-4 literally (the zero-stuffed, padded input correlated densely, with
+  ``einsum``): right on finite data, NaN where an Inf meets an inserted zero, and -0 sums lost.
 - ``channels-swapped``: the weight buffer is read as ``[M/g, C/g, k...]`` per group instead of
-  ``[C/g, M/g, k...]``, i.e. ``w.reshape(g, M/g, C/g, taps).transpose(0, 2, 1, 3)``. Where
-  ``C/g == M/g`` this is exactly tconv's "kernel channel axes swapped"; otherwise the channels
-  are scrambled in a way no diagnosis names.
+  ``[C/g, M/g, k...]``, i.e. ``w.reshape(g, M/g, C/g, taps).transpose(0, 2, 1, 3)``: tconv's
+  "kernel channel axes swapped" (with one channel on either side the two readings agree).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the helper
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runners", "external"))
 from tconv_runner import Request, Unsupported, serve  # noqa: E402
 
 VERSION = "0.1.0"
-MISTAKES = ("rot180", "same-lower", "no-bias", "channels-swapped")
+MISTAKES = ("rot180", "same-lower", "no-bias", "channels-swapped", "dense-zeros")
 
 
 def _crops(axis: Dict[str, int], mistake: Optional[str]) -> Tuple[int, int]:
@@ -69,16 +75,13 @@ def _crops(axis: Dict[str, int], mistake: Optional[str]) -> Tuple[int, int]:
 
 
 def _seeded_input(x: np.ndarray, axes: Sequence[Dict[str, int]], crops: Sequence[Tuple[int, int]]) -> np.ndarray:
-    """Steps 1 and 3: the zero-stuffed, padded input z_p, float64, [N, C, (o + k_eff - 1)...]."""
+    """Steps 1 and 3 (``dense-zeros`` only): the stuffed, padded input z_p, [N, C, (o + k_eff - 1)...]."""
     lengths: List[int] = []
     targets: List[slice] = []
     sources: List[slice] = []
     for axis, (begin, end) in zip(axes, crops):
         i, s, k_eff = axis["input_size"], axis["stride"], axis["effective_kernel_size"]
-        output = (i - 1) * s + k_eff - begin - end
-        if output != axis["output_size"]:
-            raise ValueError("inconsistent geometry: output_size %d, crops give %d" % (axis["output_size"], output))
-        length = output + k_eff - 1
+        length = (i - 1) * s + 2 * k_eff - 1 - begin - end
         pad = k_eff - 1 - begin  # z_p[a*s + pad] = x[a]; keep the positions inside [0, length)
         first = max(0, (s - 1 - pad) // s)  # ceil(-pad / s)
         last = min(i - 1, (length - 1 - pad) // s)
@@ -92,6 +95,68 @@ def _seeded_input(x: np.ndarray, axes: Sequence[Dict[str, int]], crops: Sequence
     padded = np.zeros(x.shape[:2] + tuple(lengths), dtype=np.float64)
     padded[(Ellipsis, *targets)] = x[(Ellipsis, *sources)]
     return padded
+
+
+def _tap_offset(axis: Dict[str, int], tap: int, mistake: Optional[str]) -> int:
+    """u: where kernel tap ``tap`` sits in the correlation window (step 4 flips the kernel)."""
+    offset = tap * axis["dilation"]
+    return offset if mistake == "rot180" else axis["effective_kernel_size"] - 1 - offset
+
+
+def _dense(
+    xg: np.ndarray,
+    weight: np.ndarray,
+    axes: Sequence[Dict[str, int]],
+    crops: Sequence[Tuple[int, int]],
+    outputs: Tuple[int, ...],
+    mistake: Optional[str],
+) -> np.ndarray:
+    """Steps 1-4 as written (``--mistake dense-zeros``): [N, g, M/g, o...]."""
+    n, group, per_in = xg.shape[:3]
+    padded = _seeded_input(xg.reshape((n, group * per_in) + xg.shape[3:]), axes, crops)
+    padded = padded.reshape((n, group, per_in) + padded.shape[2:])
+    y = np.zeros((n, group, weight.shape[2]) + outputs)
+    spatial = "xyz"[: len(axes)]
+    for taps in np.ndindex(*weight.shape[3:]):
+        offsets = [_tap_offset(axis, tap, mistake) for axis, tap in zip(axes, taps)]
+        window = tuple(slice(u, u + o) for u, o in zip(offsets, outputs))
+        y += np.einsum("ngc%s,gcm->ngm%s" % (spatial, spatial), padded[(Ellipsis, *window)], weight[(Ellipsis, *taps)])
+    return y
+
+
+def _seeds(
+    xg: np.ndarray,
+    weight: np.ndarray,
+    axes: Sequence[Dict[str, int]],
+    crops: Sequence[Tuple[int, int]],
+    outputs: Tuple[int, ...],
+    mistake: Optional[str],
+) -> np.ndarray:
+    """Steps 1-4 visiting only the seeds: [N, g, M/g, o...], IEEE-exact."""
+    n, group, per_in = xg.shape[:3]
+    rank = len(axes)
+    y = np.full((n, group, weight.shape[2]) + outputs, -0.0)
+    touched = np.zeros(outputs, dtype=bool)
+    for taps in np.ndindex(*weight.shape[3:]):
+        sources, targets = [], []
+        for axis, tap, output, (begin, _) in zip(axes, taps, outputs, crops):
+            i, s = axis["input_size"], axis["stride"]
+            shift = (axis["effective_kernel_size"] - 1 - begin) - _tap_offset(axis, tap, mistake)  # j = a*s + shift
+            first = max(0, -(shift // s))  # ceil(-shift / s)
+            last = min(i - 1, (output - 1 - shift) // s)
+            if first > last:
+                break
+            sources.append(slice(first, last + 1))
+            targets.append(slice(first * s + shift, last * s + shift + 1, s))
+        else:
+            touched[tuple(targets)] = True
+            target = y[(Ellipsis, *targets)]  # a view: [N, g, M/g, ...]
+            for c in range(per_in):
+                seeds = xg[(slice(None), slice(None), c, None, *sources)]  # [N, g, 1, ...]
+                taps_w = weight[(slice(None), c, slice(None), *taps)].reshape((group, -1) + (1,) * rank)
+                target += seeds * taps_w
+    y[..., ~touched] = 0.0
+    return y
 
 
 def conv_transpose(
@@ -114,22 +179,15 @@ def conv_transpose(
         weight = np.swapaxes(flat, 1, 2)
     crops = [_crops(axis, mistake) for axis in axes]
     outputs = tuple(axis["output_size"] for axis in axes)
-    padded = _seeded_input(x, axes, crops)
-    padded = padded.reshape((n, group, per_in) + padded.shape[2:])
-    y = np.zeros((n, group, per_out) + outputs, dtype=np.float64)
-    spatial = "xyz"[:rank]
-    contraction = "ngc%s,gcm->ngm%s" % (spatial, spatial)
-    for taps in itertools.product(*[range(size) for size in kernel]):
-        window = []
-        for axis, tap, output in zip(axes, taps, outputs):
-            offset = tap * axis["dilation"]
-            if mistake != "rot180":
-                offset = axis["effective_kernel_size"] - 1 - offset  # step 4: the flipped kernel
-            window.append(slice(offset, offset + output))
-        y += np.einsum(contraction, padded[(Ellipsis, *window)], weight[(Ellipsis, *taps)])
-    y = y.reshape((n, group * per_out) + outputs)
+    for axis, (begin, end), output in zip(axes, crops, outputs):
+        cropped = axis["full_size"] - begin - end
+        if cropped != output:
+            raise ValueError("inconsistent geometry: output_size %d, crops give %d" % (output, cropped))
+    xg = x.astype(np.float64).reshape((n, group, per_in) + x.shape[2:])
+    compute = _dense if mistake == "dense-zeros" else _seeds
+    y = compute(xg, weight, axes, crops, outputs, mistake).reshape((n, group * per_out) + outputs)
     if b is not None and mistake != "no-bias":
-        y += b.astype(np.float64).reshape((-1,) + (1,) * rank)
+        y = b.astype(np.float64).reshape((-1,) + (1,) * rank) + y
     return y.astype(np.float32)
 
 

@@ -185,11 +185,24 @@ def first_error_line(error: Exception) -> str:
 # ---------------------------------------------------------------- YAML writer
 
 
+def yaml_float(text: str) -> str:
+    """A float literal that YAML 1.1 readers (PyYAML) and YAML 1.2 readers both read as a number:
+    a '.' in the mantissa and a signed exponent (1e-04 -> 1.0e-4; 1.1 reads `1e-04` as a string).
+    """
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return text
+    if "." not in mantissa:
+        mantissa += ".0"
+    sign = "-" if exponent.startswith("-") else "+"
+    return f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+
+
 def fmt_number(v: Any) -> str:
     f = np.float32(v)
     if float(f).is_integer() and abs(float(f)) < 2**24:
         return str(int(f))
-    return str(f)  # numpy prints the shortest repr that round-trips float32
+    return yaml_float(str(f))  # numpy prints the shortest repr that round-trips float32
 
 
 def flow(v: Any) -> str:

@@ -147,6 +147,12 @@ const expectedEntry: Schema = {
     variant: { kind: 'string', description: "the runner's variant (spelling) it applies to; all when absent" },
     status: { kind: 'string', enum: EXPECTED_STATUSES },
     reason: { kind: 'string', description: 'why the runner diverges' },
+    diagnosis: {
+      kind: 'string',
+      pattern: '^[a-z0-9-]+$',
+      description:
+        'mismatch only: the diagnosis kind that must name it (e.g. subnormal-flushed, zero-sign, inserted-zero-nan, nan-not-propagated, float32-overflow); a mismatch diagnosed otherwise is unexpected',
+    },
     link: { kind: 'string', description: 'an issue, spec clause or source line' },
   },
 };

@@ -58,6 +58,8 @@ export interface ExpectedDivergence {
   readonly status: 'mismatch' | 'error' | 'crash' | 'timeout' | 'unsupported';
   readonly reason: string;
   readonly link?: string;
+  /** The diagnosis kind that must name the mismatch (data-dependent divergences: special values). */
+  readonly diagnosis?: string;
 }
 
 /** A problem with a case, pointing at the field that causes it (mapped to file:line:col later). */

@@ -36,13 +36,7 @@ import type { Rank } from '../geometry/types.js';
 import { encodeNonFinite } from '../report/json.js';
 import { toolVersion } from '../run/conformance.js';
 import { loadExpectations } from '../run/expectations.js';
-import {
-  integerOption,
-  parseCommand,
-  stringList,
-  type CommandDefinition,
-  type OptionDefinitions,
-} from './options.js';
+import { integerOption, parseCommand, stringList, type CommandDefinition, type OptionDefinitions } from './options.js';
 import { RUNNER_REGISTRATION_OPTIONS, registerRunnerOptions, registrationArguments } from './runnerOptions.js';
 import { checkOutputPath, writeOutput } from '../report/targets.js';
 
@@ -85,6 +79,11 @@ export const FUZZ_OPTIONS = {
     value: 'd,..',
     description: `spatial ranks of the generated cases: ${RANKS.join(', ')}`,
     defaultText: 'all',
+  },
+  special: {
+    type: 'boolean',
+    description:
+      'also draw tensors with special values: NaN, infinities, signed zeros, subnormals, values near float32 max (distributions special, subnormal, large)',
   },
   'max-elements': {
     type: 'string',
@@ -140,7 +139,6 @@ export const FUZZ_COMMAND: CommandDefinition = {
   options: FUZZ_OPTIONS,
   notes: ['Exit codes: 0 no new findings, 1 new findings, 2 invalid usage, 3 a runner is unavailable.'],
 };
-
 
 /** '90', '90s', '1500ms', '10m', '1h' -> milliseconds (a bare number is seconds). */
 export function parseDuration(name: string, text: string, allowZero = false): number {
@@ -229,7 +227,8 @@ function parseFuzzArguments(argv: readonly string[], registered: readonly string
     (t) => Number(t.replace(/d$/i, '')) as Rank,
   ).sort();
   const maxElements = integerOption('max-elements', text('max-elements'), DEFAULT_FUZZ_MAX_ELEMENTS);
-  const space: FuzzSpace = { conventions, dims, maxElements };
+  const special = values['special'] === true;
+  const space: FuzzSpace = { conventions, dims, maxElements, ...(special ? { special } : {}) };
   if (feasibleRanks(space).length === 0) {
     throw new UserError(
       `--max-elements ${maxElements} is too small for rank ${dims.join('/')} cases (a rank-r case needs at least 2^r)`,
@@ -253,6 +252,7 @@ function parseFuzzArguments(argv: readonly string[], registered: readonly string
       conventions,
       dims,
       maxElements,
+      ...(special ? { special } : {}),
       save,
       expectations: text('expectations') ?? null,
       timeoutMs: integerOption('timeout', text('timeout'), DEFAULT_FUZZ_TIMEOUT_MS),
@@ -276,6 +276,7 @@ export function fuzzReplayCommand(options: FuzzReportOptions, found: Pick<FuzzFi
     `--conventions ${options.conventions.join(',')}`,
     `--dims ${options.dims.join(',')}`,
     `--max-elements ${options.maxElements}`,
+    ...(options.special ? ['--special'] : []),
     ...(options.expectations ? [`--expectations ${options.expectations}`] : []),
     ...(options.registration ?? []),
   ];
@@ -286,11 +287,21 @@ export function fuzzReplayCommand(options: FuzzReportOptions, found: Pick<FuzzFi
 function progressPrinter(
   live: boolean,
   budget: string,
+  limits: { readonly runs: number | null; readonly timeMs: number | null } = { runs: null, timeMs: null },
 ): { update: (progress: FuzzProgress) => void; clear: () => void } {
+  // ETA: whichever budget ends first (runs at the current rate, or the time limit).
+  const eta = (p: FuzzProgress): string => {
+    const left = [
+      limits.runs !== null && p.casesPerSecond > 0 ? (limits.runs - p.runs) / p.casesPerSecond : Infinity,
+      limits.timeMs !== null ? (limits.timeMs - p.elapsedMs) / 1000 : Infinity,
+    ];
+    const seconds = Math.max(0, Math.min(...left));
+    return Number.isFinite(seconds) ? `, ETA ${seconds.toFixed(0)} s` : '';
+  };
   let last = 0;
   const interval = live ? 100 : 10_000;
   const line = (p: FuzzProgress): string => {
-    const head = `fuzz: ${p.runs} runs${budget}, ${p.findings} new finding(s), ${p.known} known, ${p.casesPerSecond.toFixed(1)} cases/s, ${(p.elapsedMs / 1000).toFixed(0)} s`;
+    const head = `fuzz: ${p.runs} runs${budget}, ${p.findings} new finding(s), ${p.known} known, ${p.casesPerSecond.toFixed(1)} cases/s, ${(p.elapsedMs / 1000).toFixed(0)} s${eta(p)}`;
     return p.shrinking
       ? `${head}; shrinking ${p.shrinking.signature}: ${p.shrinking.steps} steps, ${p.shrinkEvaluations} evaluations`
       : head;
@@ -333,14 +344,14 @@ export async function fuzzCommand(argv: readonly string[]): Promise<number> {
   const startedAt = new Date();
   const live = process.stdout.isTTY === true;
   const budget = options.runs !== null ? `/${options.runs}` : '';
-  const printer = progressPrinter(live, budget);
+  const printer = progressPrinter(live, budget, { runs: options.runs, timeMs: options.timeMs });
   const replays = new Map<FuzzFinding, FindingReplay>();
   const say = (lines: string[]): void => {
     printer.clear();
     process.stdout.write(`${lines.join('\n')}\n`);
   };
   say([
-    `tconv fuzz: seed ${options.seed}${options.path ? `, replaying path ${options.path}` : ''}; runners ${options.runners.join(', ') || 'none'} (+ reference); conventions ${options.conventions.join(', ')}; dims ${options.dims.join(', ')}; max elements ${options.maxElements}${options.path ? '' : `; ${budgetText(options)}`}`,
+    `tconv fuzz: seed ${options.seed}${options.path ? `, replaying path ${options.path}` : ''}; runners ${options.runners.join(', ') || 'none'} (+ reference); conventions ${options.conventions.join(', ')}; dims ${options.dims.join(', ')}; max elements ${options.maxElements}${options.special ? '; special values' : ''}${options.path ? '' : `; ${budgetText(options)}`}`,
   ]);
   let stopRequested = false;
   const onSignal = (): void => {

@@ -16,25 +16,8 @@ import { importModel } from '../import/index.js';
 import { checkImportTarget, writeImport } from '../import/output.js';
 import { parseInputShapes, shapeText } from '../import/shapes.js';
 import type { ImportedModel } from '../import/types.js';
+import { IMPORT_COMMAND } from './importDefinition.js';
 import { maxElementsOption, parseCommand, requirePositionals } from './options.js';
-
-export const IMPORT_USAGE = `  tconv import MODEL [-o FILE] [--weights] [--input-shape NAME=1x3x64x64 ...] [--max-elements N]
-                                               one case per transposed convolution of an ONNX (.onnx),
-                                               Keras (.keras) or TF.js (model.json) model
-      -o FILE              the case file to write (default cases/imported.yaml; replaces only a
-                           file tconv import wrote)
-      --weights            embed the model's weights and bias as literal data (else seeded tensors)
-      --input-shape N=DIMS size of dynamic dimensions: an ONNX graph input, or a Keras/TF.js layer path
-  tconv import A B --compare                   whether both models' layers resolve to the same geometry
-`;
-
-const OPTIONS = {
-  output: { type: 'string', short: 'o' },
-  weights: { type: 'boolean' },
-  compare: { type: 'boolean' },
-  'input-shape': { type: 'string', multiple: true },
-  'max-elements': { type: 'string' },
-} as const;
 
 const DEFAULT_OUTPUT = join('cases', 'imported.yaml');
 
@@ -96,7 +79,7 @@ async function compareCommand(positionals: readonly string[], inputShapes: Map<s
 }
 
 export async function importCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommand('import', argv, OPTIONS);
+  const { values, positionals } = parseCommand('import', argv, IMPORT_COMMAND.options);
   requirePositionals('import', positionals, 'a model file (.onnx, .keras or model.json)');
   const inputShapes = parseInputShapes((values['input-shape'] as string[] | undefined) ?? []);
   if (values['compare'] === true) {

@@ -3,6 +3,7 @@ import { caseFileSchema, SCHEMA_VERSION } from '../case/schema.js';
 import { toJsonSchema } from '../case/schemaDsl.js';
 import { checkOutputPath, writeOutput } from '../report/targets.js';
 import { EXIT, UserError } from '../errors.js';
+import { yamlSafeJson } from '../format/yamlNumber.js';
 import { parseCommand, type CommandDefinition } from './options.js';
 
 export function caseFileJsonSchema(): string {
@@ -12,7 +13,7 @@ export function caseFileJsonSchema(): string {
     title: `tconv case file (schema v${SCHEMA_VERSION})`,
     ...toJsonSchema(caseFileSchema),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${yamlSafeJson(JSON.stringify(document, null, 2))}\n`;
 }
 
 export const SCHEMA_COMMAND: CommandDefinition = {

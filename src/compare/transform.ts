@@ -103,17 +103,21 @@ export function flipKernel(weight: Float32Array, geometry: ConvTransposeGeometry
   return flipped;
 }
 
-/** The weight with its channel axes swapped within each group (needs C/group == M/group). */
+/**
+ * The weight as an implementation sees it when it reads each group's block of the buffer as
+ * [M/group, C/group, k...] instead of [C/group, M/group, k...] (the forward-convolution order):
+ * seen[c][m] = block[m * C/group + c]. With C/group == M/group this swaps the two axes.
+ */
 export function swapKernelChannels(weight: Float32Array, geometry: ConvTransposeGeometry): Float32Array {
-  const per = geometry.inChannelsPerGroup;
+  const { inChannelsPerGroup: cg, outChannelsPerGroup: mg } = geometry;
   const taps = geometry.axes.reduce((total, axis) => total * axis.kernelSize, 1);
   const swapped = new Float32Array(weight.length);
   for (let g = 0; g < geometry.group; g++) {
-    for (let ci = 0; ci < per; ci++) {
-      for (let mo = 0; mo < per; mo++) {
-        const to = ((g * per + ci) * per + mo) * taps;
-        const from = ((g * per + mo) * per + ci) * taps;
-        swapped.set(weight.subarray(from, from + taps), to);
+    const block = g * cg * mg * taps;
+    for (let ci = 0; ci < cg; ci++) {
+      for (let mo = 0; mo < mg; mo++) {
+        const from = block + (mo * cg + ci) * taps;
+        swapped.set(weight.subarray(from, from + taps), block + (ci * mg + mo) * taps);
       }
     }
   }

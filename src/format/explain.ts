@@ -76,7 +76,19 @@ const FRAMEWORK_LABEL: Record<Spelling['framework'], string> = {
 
 function spellingLines(spelling: Spelling): string[] {
   const label = `${FRAMEWORK_LABEL[spelling.framework]} (${spelling.form})`;
-  if (!spelling.expressible) return [`  ${label}: cannot be spelled: ${spelling.reason}`];
+  if (!spelling.expressible) {
+    const hint = spelling.nearMiss;
+    // Issue 15: what people write instead, how its output differs, and the exact emulation.
+    const nearMiss = hint
+      ? [
+          `    nearest: ${hint.code}`,
+          `      ${hint.text}`,
+          ...hint.notes.map((note) => `      note: ${note}`),
+          `    ${hint.emulation}`,
+        ]
+      : [];
+    return [`  ${label}: cannot be spelled: ${spelling.reason}`, ...nearMiss];
+  }
   return [`  ${label}:`, `    ${spelling.code}`, ...spelling.notes.map((note) => `    note: ${note}`)];
 }
 

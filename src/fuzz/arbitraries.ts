@@ -64,6 +64,11 @@ export {
 
 /** Shrinks towards integers: exact float32 sums, readable literal data. */
 const DISTRIBUTIONS: readonly Distribution[] = ['integers', 'uniform', 'normal'];
+/**
+ * With `--special`: the ordinary distributions and the special-value ones, one draw each (so about
+ * half the cases hold NaN, infinities, signed zeros, subnormals or overflowing values).
+ */
+const SPECIAL_DISTRIBUTIONS: readonly Distribution[] = [...DISTRIBUTIONS, 'special', 'subnormal', 'large'];
 
 /** A generated case: the spec and how it was drawn (for statistics). */
 export interface FuzzCase {
@@ -73,7 +78,7 @@ export interface FuzzCase {
 }
 
 /** The independent raw draws of a case, in the order fast-check draws them (the order is the seed's meaning). */
-function rawCaseArbitrary(ranks: readonly Rank[], conventions: readonly ConventionName[]) {
+function rawCaseArbitrary(ranks: readonly Rank[], conventions: readonly ConventionName[], special: boolean) {
   return fc.record({
     rank: choice(ranks),
     axes: new AxesArbitrary(Math.max(...ranks)),
@@ -89,7 +94,7 @@ function rawCaseArbitrary(ranks: readonly Rank[], conventions: readonly Conventi
     channels: rawChannels,
     channelsLast: fc.boolean(),
     bias: fc.boolean(),
-    distribution: choice(DISTRIBUTIONS),
+    distribution: choice(special ? SPECIAL_DISTRIBUTIONS : DISTRIBUTIONS),
     seed: fc.noShrink(fc.integer({ min: 0, max: 0xffffffff })),
   });
 }
@@ -140,7 +145,7 @@ export function caseArbitrary(space: FuzzSpace = DEFAULT_SPACE, name = 'fuzz'): 
   }
   const conventions = CONVENTION_NAMES.filter((convention) => space.conventions.includes(convention));
   if (conventions.length === 0) throw new Error('no convention selected');
-  return rawCaseArbitrary(ranks, conventions).map((raw): FuzzCase => caseOf(raw, space, name));
+  return rawCaseArbitrary(ranks, conventions, space.special === true).map((raw): FuzzCase => caseOf(raw, space, name));
 }
 
 /** The convention a spec is written in (what its `padding` says). */

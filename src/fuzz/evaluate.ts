@@ -20,6 +20,7 @@
  * 'unsupported' variants (the runner cannot spell the geometry) are not findings.
  */
 import type { CaseSpec } from '../case/types.js';
+import type { ExplanationKind } from '../compare/types.js';
 import {
   AUTO_TOLERANCE,
   REFERENCE_LABEL,
@@ -193,6 +194,7 @@ function knownHit(
   result: VariantResult,
   verdict: Verdict,
   geometry: ConvTransposeGeometry,
+  diagnosis: ExplanationKind | null,
 ): KnownHit | undefined {
   const rule = findExpectation(caseId, undefined, context.expectations, result.runner, result.variant);
   if (rule && finalStatus(verdict, rule).startsWith('expected-')) {
@@ -206,7 +208,7 @@ function knownHit(
       ...(rule.link ? { link: rule.link } : {}),
     };
   }
-  const known = findKnown(context.known, result.runner, result.variant, verdict, geometry);
+  const known = findKnown(context.known, result.runner, result.variant, verdict, geometry, diagnosis);
   if (!known) return undefined;
   return {
     id: known.id,
@@ -307,7 +309,11 @@ export async function evaluateCase(
       continue;
     }
     const judgement = judge({ outcome: result.outcome, reference, geometry, tensors, tolerance: AUTO_TOLERANCE });
-    const hit = knownHit(context, caseId, result, judgement.verdict, geometry);
+    const diagnosed =
+      judgement.comparison && 'diagnosis' in judgement.comparison
+        ? (judgement.comparison.diagnosis?.explanation.kind ?? null)
+        : null;
+    const hit = knownHit(context, caseId, result, judgement.verdict, geometry, diagnosed);
     variants.push({
       runner: result.runner,
       variant: result.variant,

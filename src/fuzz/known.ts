@@ -14,6 +14,8 @@ import type { RunnerName } from '../case/schema.js';
 import { onnxSpellings, type OnnxAttributes } from '../geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
 import { finalStatus, type Verdict } from '../run/status.js';
+import type { ExplanationKind } from '../compare/types.js';
+import { diagnosisMatches, SPECIAL_VALUE_KNOWN } from './known/special.js';
 import { backendKernel, kernelDiverges, tfjsAxes, tfjsDiverges } from './known/tfjs.js';
 
 export interface KnownDivergence {
@@ -24,6 +26,11 @@ export interface KnownDivergence {
   readonly variant?: string;
   readonly status: ExpectedDivergence['status'];
   readonly when: (geometry: ConvTransposeGeometry) => boolean;
+  /**
+   * For divergences that depend on the data (special values): the diagnosis kinds that name it;
+   * the entry applies only to a failure diagnosed as one of them (known/special.ts).
+   */
+  readonly diagnoses?: readonly ExplanationKind[];
   readonly reason: string;
   readonly link: string;
 }
@@ -222,6 +229,7 @@ export const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [
     outputShapePastStride(runner, 'output_shape+SAME_UPPER'),
     ...ORT_VARIANTS.map((variant) => outputPaddingGeStride(runner, variant)),
   ]),
+  ...SPECIAL_VALUE_KNOWN,
 ];
 
 /**
@@ -235,12 +243,14 @@ export function findKnown(
   variant: string | null,
   verdict: Verdict,
   geometry: ConvTransposeGeometry,
+  diagnosis: ExplanationKind | null = null,
 ): KnownDivergence | undefined {
   return known.find(
     (entry) =>
       entry.runner === runner &&
       (entry.variant === undefined || entry.variant === variant) &&
       finalStatus(verdict, entry).startsWith('expected-') &&
+      diagnosisMatches(entry, diagnosis) &&
       entry.when(geometry),
   );
 }
@@ -252,8 +262,12 @@ export function knownButPassed(
   variant: string | null,
   geometry: ConvTransposeGeometry,
 ): KnownDivergence | undefined {
+  // Data-dependent entries (a diagnosis) cannot be too wide: a pass only means other data.
   return known.find(
     (entry) =>
-      entry.runner === runner && (entry.variant === undefined || entry.variant === variant) && entry.when(geometry),
+      entry.runner === runner &&
+      (entry.variant === undefined || entry.variant === variant) &&
+      entry.diagnoses === undefined &&
+      entry.when(geometry),
   );
 }

@@ -42,6 +42,8 @@ export interface FuzzReportOptions {
   readonly conventions: readonly string[];
   readonly dims: readonly number[];
   readonly maxElements: number;
+  /** `--special`: special-value distributions drawn too. */
+  readonly special?: boolean;
   readonly save: string | null;
   readonly expectations: string | null;
   readonly timeoutMs: number;

@@ -14,6 +14,7 @@ import { Document, isMap, isScalar, visit } from 'yaml';
 import { DEFAULT_MAX_ELEMENTS, loadCaseFile } from '../case/load.js';
 import type { CaseSpec } from '../case/types.js';
 import { caseTensors } from '../data/tensors.js';
+import { yamlNumberTags } from '../format/yamlNumber.js';
 import type { FuzzFinding } from './fuzz.js';
 import { REPOSITORY_ROOT } from '../paths.js';
 
@@ -106,9 +107,12 @@ export function regressionSpec(found: FuzzFinding, context: SaveContext): CaseSp
   };
 }
 
-/** Flow style for number lists ([1, 2]) and the ONNX padding map ({auto_pad: X}), block elsewhere. */
+/**
+ * Flow style for number lists ([1, 2]) and the ONNX padding map ({auto_pad: X}), block elsewhere;
+ * numbers as YAML 1.1 readers read them too (yamlNumber).
+ */
 function yamlText(value: unknown): string {
-  const document = new Document(value);
+  const document = new Document(value, { customTags: yamlNumberTags });
   visit(document, {
     Seq(_key, node) {
       if (node.items.every((item) => isScalar(item))) node.flow = true;

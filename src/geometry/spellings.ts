@@ -16,6 +16,15 @@ import {
   type AutoPad,
   type AxisParams,
 } from './conventions.js';
+import {
+  emulationText,
+  kerasNearMiss,
+  nearMissText,
+  onnxAutoPadNearMiss,
+  tfNearMiss,
+  torchNearMiss,
+  type AxisWindow,
+} from './nearMiss.js';
 import type { AxisGeometry, ConvTransposeGeometry } from './types.js';
 import { webnnSpellings, type WebnnCall } from './webnn.js';
 
@@ -69,6 +78,29 @@ export interface TorchCall {
   readonly outputSize: readonly number[] | null;
 }
 
+/**
+ * Where a framework cannot spell a case: the nearest spelling it has (nearMiss.ts) and exactly how
+ * its output differs, per axis: it computes full[b + shift : b + shift + o + sizeDelta] where the
+ * case is full[b : b + o] (zeros plus bias past the full size). Carries its machine-readable call
+ * like an expressible spelling.
+ */
+export interface NearMiss {
+  readonly code: string;
+  /** Per axis: the hint's begin crop minus the case's. */
+  readonly shift: readonly number[];
+  /** Per axis: the hint's output size minus the case's. */
+  readonly sizeDelta: readonly number[];
+  /** How the hint's output differs, e.g. "same shape, output shifted by +1 on H and W: compare full[1:15] with full[0:14]". */
+  readonly text: string;
+  /** The exact emulation in the same framework (full output, pad, slice). */
+  readonly emulation: string;
+  readonly notes: readonly string[];
+  readonly onnx?: OnnxAttributes;
+  readonly tf?: TfCall;
+  readonly keras?: KerasCall;
+  readonly torch?: TorchCall;
+}
+
 export type Spelling =
   | {
       readonly framework: Framework;
@@ -84,7 +116,27 @@ export type Spelling =
       readonly torch?: TorchCall;
       readonly webnn?: WebnnCall;
     }
-  | { readonly framework: Framework; readonly form: string; readonly expressible: false; readonly reason: string };
+  | {
+      readonly framework: Framework;
+      readonly form: string;
+      readonly expressible: false;
+      readonly reason: string;
+      readonly nearMiss?: NearMiss;
+    };
+
+/** The hint's shift, sizeDelta and text from the windows it computes. */
+function nearMissOf(
+  g: ConvTransposeGeometry,
+  windows: readonly AxisWindow[],
+  fields: Omit<NearMiss, 'shift' | 'sizeDelta' | 'text'>,
+): NearMiss {
+  return {
+    ...fields,
+    shift: g.axes.map((axis, index) => windows[index]!.beginCrop - axis.beginCrop),
+    sizeDelta: g.axes.map((axis, index) => windows[index]!.outputSize - axis.outputSize),
+    text: nearMissText(g, windows),
+  };
+}
 
 const params = (axis: AxisGeometry): AxisParams => ({
   inputSize: axis.inputSize,
@@ -283,12 +335,14 @@ export function onnxPortableSpellings(g: ConvTransposeGeometry): Spelling[] {
       const any = onnxMatchedForm(g, autoPad, withOutputShape);
       return any ? [notPortable(g, any, withOutputShape, spellings[0]!.expressible)] : [];
     });
-  const autoForms = family(['SAME_UPPER', 'SAME_LOWER', 'VALID'], false);
-  spellings.push(
-    ...(autoForms.length
-      ? autoForms
-      : [{ framework: 'onnx' as const, form: 'auto_pad', expressible: false as const, reason: autoPadReason(g) }]),
-  );
+  const autoForms: Spelling[] = family(['SAME_UPPER', 'SAME_LOWER', 'VALID'], false);
+  if (autoForms.length === 0) {
+    autoForms.push({ framework: 'onnx', form: 'auto_pad', expressible: false, reason: autoPadReason(g) });
+  }
+  // No auto_pad form at all: the hint goes on the first (the others say why they are not portable).
+  const first = autoForms[0]!;
+  const hint = autoForms.some((form) => form.expressible) ? null : onnxAutoPadHint(g, spellings[0]!);
+  spellings.push(...(hint && !first.expressible ? [{ ...first, nearMiss: hint }, ...autoForms.slice(1)] : autoForms));
   const shapeForms = family(['NOTSET', 'SAME_UPPER'], true);
   spellings.push(
     ...(shapeForms.length
@@ -303,6 +357,26 @@ export function onnxPortableSpellings(g: ConvTransposeGeometry): Spelling[] {
         ]),
   );
   return spellings;
+}
+
+/** Where no auto_pad form reproduces the crop: the nearest portable one ONNX Runtime runs. */
+function onnxAutoPadHint(g: ConvTransposeGeometry, pads: Spelling): NearMiss | null {
+  const found = onnxAutoPadNearMiss(g);
+  if (!found) return null;
+  const outputPadding = found.choice.parameters;
+  const attributes: OnnxAttributes = {
+    ...onnxBase(g),
+    auto_pad: found.mode,
+    ...(allZero(outputPadding) ? {} : { output_padding: outputPadding }),
+  };
+  return nearMissOf(g, found.choice.windows, {
+    code: onnxCode(attributes),
+    emulation: pads.expressible
+      ? `exact: the pads form (${pads.code})`
+      : emulationText(g, 'ConvTranspose with auto_pad="VALID"', false),
+    notes: [],
+    onnx: attributes,
+  });
 }
 
 function autoPadReason(g: ConvTransposeGeometry): string {
@@ -375,16 +449,45 @@ function tfExplicitSpelling(g: ConvTransposeGeometry, form: string): Spelling | 
   const outputShape = [g.batch, ...g.axes.map((axis) => axis.outputSize), g.outChannels];
   const strides = g.axes.map((axis) => axis.stride);
   const dilations = g.axes.map((axis) => axis.dilation);
-  const dilationArgument = dilations.some((d) => d > 1) ? `, dilations=${list(dilations)}` : '';
   const padding = `[[0, 0], ${paddings.map((pair) => list(pair)).join(', ')}, [0, 0]]`;
   return {
     framework: 'tensorflow',
     form,
     expressible: true,
-    code: `${form}(x, filters, output_shape=${list(outputShape)}, strides=${list(strides)}, padding=${padding}${dilationArgument})`,
+    code: tfCode(form, outputShape, strides, padding, dilations),
     notes: tfNotes(g),
     tfExplicit: { paddings, outputShape, strides, dilations },
   };
+}
+
+function tfCode(
+  form: string,
+  outputShape: readonly number[],
+  strides: readonly number[],
+  padding: string,
+  dilations: readonly number[],
+): string {
+  const dilationArgument = dilations.some((d) => d > 1) ? `, dilations=${list(dilations)}` : '';
+  return `${form}(x, filters, output_shape=${list(outputShape)}, strides=${list(strides)}, padding=${padding}${dilationArgument})`;
+}
+
+/** Where no TF padding reproduces the crop: SAME or VALID with the nearest output_shape TF accepts. */
+function tfHint(g: ConvTransposeGeometry, form: string): NearMiss | null {
+  const found = tfNearMiss(g);
+  if (!found) return null;
+  const call: TfCall = {
+    padding: found.mode,
+    outputShape: [g.batch, ...found.choice.parameters, g.outChannels],
+    strides: g.axes.map((axis) => axis.stride),
+    dilations: g.axes.map((axis) => axis.dilation),
+  };
+  const fullShape = [g.batch, ...g.axes.map((axis) => axis.fullSize), g.outChannels];
+  return nearMissOf(g, found.choice.windows, {
+    code: tfCode(form, call.outputShape, call.strides, `'${call.padding}'`, call.dilations),
+    emulation: emulationText(g, `padding='VALID' with output_shape=${list(fullShape)}`, true),
+    notes: tfNotes(g),
+    tf: call,
+  });
 }
 
 export function tfSpellings(g: ConvTransposeGeometry): Spelling[] {
@@ -399,18 +502,26 @@ export function tfSpellings(g: ConvTransposeGeometry): Spelling[] {
       g.rank === 2
         ? '; nor do explicit paddings: TF needs o + pad_begin + pad_end in [full, full + s - 1] with pads >= 0'
         : ` (conv${g.rank}d_transpose takes only 'SAME' or 'VALID'; conv2d_transpose also takes explicit paddings)`;
-    return [{ framework: 'tensorflow', form, expressible: false, reason: `${tfReason(g)}${only}` }];
+    const hint = tfHint(g, form);
+    return [
+      {
+        framework: 'tensorflow',
+        form,
+        expressible: false,
+        reason: `${tfReason(g)}${only}`,
+        ...(hint ? { nearMiss: hint } : {}),
+      },
+    ];
   }
   return matches.map((padding): Spelling => {
     const outputShape = [g.batch, ...g.axes.map((axis) => axis.outputSize), g.outChannels];
     const strides = g.axes.map((axis) => axis.stride);
     const dilations = g.axes.map((axis) => axis.dilation);
-    const dilationArgument = dilations.some((d) => d > 1) ? `, dilations=${list(dilations)}` : '';
     return {
       framework: 'tensorflow',
       form,
       expressible: true,
-      code: `${form}(x, filters, output_shape=${list(outputShape)}, strides=${list(strides)}, padding='${padding}'${dilationArgument})`,
+      code: tfCode(form, outputShape, strides, `'${padding}'`, dilations),
       notes: tfNotes(g),
       tf: { padding, outputShape, strides, dilations },
     };
@@ -471,6 +582,7 @@ export function kerasSpellings(g: ConvTransposeGeometry): Spelling[] {
     });
   }
   if (spellings.length > 0) return spellings;
+  const hint = kerasHint(g, form);
   return [
     {
       framework: 'keras',
@@ -480,46 +592,84 @@ export function kerasSpellings(g: ConvTransposeGeometry): Spelling[] {
         tfMatches(g, 'SAME') || tfMatches(g, 'VALID')
           ? 'Keras derives the output size from output_padding (< stride) and cannot request this one; use tf.nn with output_shape'
           : tfReason(g),
+      ...(hint ? { nearMiss: hint } : {}),
     },
   ];
 }
 
+/** Where no Keras padding / output_padding reproduces the crop: the nearest one. */
+function kerasHint(g: ConvTransposeGeometry, form: string): NearMiss | null {
+  const found = kerasNearMiss(g);
+  if (!found) return null;
+  const ops = found.choice.parameters;
+  const keras: KerasCall = {
+    filters: g.outChannels,
+    kernelSize: g.axes.map((axis) => axis.kernelSize),
+    strides: g.axes.map((axis) => axis.stride),
+    padding: found.mode === 'SAME' ? 'same' : 'valid',
+    outputPadding: ops.every((op) => op === null) ? null : ops.map((op) => op ?? 0),
+    dilationRate: g.axes.map((axis) => axis.dilation),
+    useBias: g.hasBias,
+  };
+  // padding='valid', output_padding=0 is exactly the full size (kerasOutputSize), which TF accepts.
+  const full = kerasCode(form, { ...keras, padding: 'valid', outputPadding: g.axes.map(() => 0) });
+  return nearMissOf(g, found.choice.windows, {
+    code: kerasCode(form, keras),
+    emulation: emulationText(g, full, true),
+    notes: tfNotes(g),
+    keras,
+  });
+}
+
 // ---------------------------------------------------------------- PyTorch
+
+/** The ConvTranspose module's constructor (padding and output_padding per axis), without the call. */
+function torchModule(g: ConvTransposeGeometry, padding: readonly number[], outputPadding: readonly number[]): string {
+  const form = `torch.nn.ConvTranspose${g.rank}d`;
+  return `${form}(in_channels=${g.inChannels}, out_channels=${g.outChannels}, kernel_size=${tuple(g.axes.map((a) => a.kernelSize))}, stride=${tuple(g.axes.map((a) => a.stride))}, padding=${tuple(padding)}${allZero(outputPadding) ? '' : `, output_padding=${tuple(outputPadding)}`}${g.axes.some((a) => a.dilation > 1) ? `, dilation=${tuple(g.axes.map((a) => a.dilation))}` : ''}${g.group > 1 ? `, groups=${g.group}` : ''}, bias=${g.hasBias ? 'True' : 'False'})`;
+}
+
+/** Where symmetric padding cannot reproduce the crop: the nearest padding / output_padding. */
+function torchHint(g: ConvTransposeGeometry): NearMiss | null {
+  const found = torchNearMiss(g);
+  if (!found) return null;
+  const padding = found.parameters.map((p) => p.padding);
+  const outputPadding = found.parameters.map((p) => p.outputPadding);
+  const zeros = g.axes.map(() => 0);
+  return nearMissOf(g, found.windows, {
+    code: torchModule(g, padding, outputPadding),
+    emulation: emulationText(g, torchModule(g, zeros, zeros), false),
+    notes: [],
+    torch: { padding, outputPadding, outputSize: null },
+  });
+}
 
 export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
   const form = `torch.nn.ConvTranspose${g.rank}d`;
   const outputPadding: number[] = [];
+  const cannot = (reason: string): Spelling[] => {
+    const hint = torchHint(g);
+    return [{ framework: 'pytorch', form, expressible: false, reason, ...(hint ? { nearMiss: hint } : {}) }];
+  };
   for (const axis of g.axes) {
     // PyTorch: o = full - 2p + op with begin crop p, so op = p - endCrop.
     const op = axis.beginCrop - axis.endCrop;
     if (op < 0) {
-      return [
-        {
-          framework: 'pytorch',
-          form,
-          expressible: false,
-          reason: `asymmetric crop (begin ${axis.beginCrop}, end ${axis.endCrop}): PyTorch pads both sides by the same amount; emulate with padding=0 and slice [${axis.beginCrop}:${axis.beginCrop + axis.outputSize}]`,
-        },
-      ];
+      return cannot(
+        `asymmetric crop (begin ${axis.beginCrop}, end ${axis.endCrop}): PyTorch pads both sides by the same amount; emulate with padding=0 and slice [${axis.beginCrop}:${axis.beginCrop + axis.outputSize}]`,
+      );
     }
     const violation = torchOutputPaddingViolation(params(axis), op);
-    if (violation) {
-      return [
-        { framework: 'pytorch', form, expressible: false, reason: `needs output_padding ${op}: ${violation.message}` },
-      ];
-    }
+    if (violation) return cannot(`needs output_padding ${op}: ${violation.message}`);
     outputPadding.push(op);
   }
-  const padding = tuple(g.axes.map((axis) => axis.beginCrop));
-  const common = `${form}(in_channels=${g.inChannels}, out_channels=${g.outChannels}, kernel_size=${tuple(g.axes.map((a) => a.kernelSize))}, stride=${tuple(g.axes.map((a) => a.stride))}, padding=${padding}`;
-  const tail = `${g.axes.some((a) => a.dilation > 1) ? `, dilation=${tuple(g.axes.map((a) => a.dilation))}` : ''}${g.group > 1 ? `, groups=${g.group}` : ''}, bias=${g.hasBias ? 'True' : 'False'})`;
   const paddings = g.axes.map((axis) => axis.beginCrop);
   const spellings: Spelling[] = [
     {
       framework: 'pytorch',
       form,
       expressible: true,
-      code: `${common}${allZero(outputPadding) ? '' : `, output_padding=${tuple(outputPadding)}`}${tail}`,
+      code: torchModule(g, paddings, outputPadding),
       notes: [],
       torch: { padding: paddings, outputPadding, outputSize: null },
     },
@@ -532,7 +682,11 @@ export function torchSpellings(g: ConvTransposeGeometry): Spelling[] {
       framework: 'pytorch',
       form: `${form}+output_size`,
       expressible: true,
-      code: `${common}${tail}(x, output_size=${list(outputSize)})`,
+      code: `${torchModule(
+        g,
+        paddings,
+        paddings.map(() => 0),
+      )}(x, output_size=${list(outputSize)})`,
       notes: [],
       torch: { padding: paddings, outputPadding: g.axes.map(() => 0), outputSize },
     });

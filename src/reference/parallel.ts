@@ -28,16 +28,17 @@ import { chunkTable, defaultThreadCount, runJobsOnWorkers, runSimdTaskOnWorkers 
 export const DEFAULT_MIN_PARALLEL_WORK = 2e6;
 
 /**
- * The same for the SIMD kernel: ~6x faster per thread, so posting to workers, waking them and
- * copying the rows out weigh more; below this a single thread is as fast.
+ * The same for the SIMD kernel: ~6x faster per thread (~1 ms per 1.5e7 multiply-adds), so
+ * posting to workers, waking them and copying the sums out weigh more. Measured in the bench:
+ * the 3-D layer (1.4e7 per pass) took 2 ms on one thread and 3-20 ms on two of a busy machine.
  */
-export const DEFAULT_MIN_PARALLEL_WORK_SIMD = 1e7;
+export const DEFAULT_MIN_PARALLEL_WORK_SIMD = 2e7;
 
 /** Set after a worker failure: from then on this process computes on the main thread. */
 let workersFailed = false;
 
 export interface ParallelReferenceOptions extends ReferenceOptions {
-  /** Below this many multiply-adds, run synchronously (default 2e6, SIMD 1e7; 0 forces workers). */
+  /** Below this many multiply-adds, run synchronously (default 2e6, SIMD 2e7; 0 forces workers). */
   readonly minParallelWork?: number;
   /** Worker threads to split the rows over (default: one per core). */
   readonly threads?: number;
@@ -70,9 +71,9 @@ export async function convTransposeReferenceParallel(
   const simd = useSimd(geometry, passes, threads);
   const minWork = options.minParallelWork ?? (simd ? DEFAULT_MIN_PARALLEL_WORK_SIMD : DEFAULT_MIN_PARALLEL_WORK);
   if (workersFailed || work < minWork) return computeReferenceSync(geometry, tensors, withBounds);
-  const started = simd
-    ? startSimd(geometry, tensors, withBounds, passes, threads)
-    : startScalar(geometry, tensors, withBounds, threads);
+  const started =
+    (simd ? startSimd(geometry, tensors, withBounds, passes, threads) : null) ??
+    startScalar(geometry, tensors, withBounds, threads);
   try {
     await started.running;
   } catch (error) {
@@ -108,6 +109,7 @@ function startScalar(
  * Why not SharedArrayBuffers for the result (as the scalar path): V8 recycles the memory of
  * freed plain ArrayBuffers, but each fresh SharedArrayBuffer comes with fresh pages, and on this
  * kind of VM faulting them in cost more than the kernel itself (measured: 4 MB ~30 ms vs 0.4).
+ * Null when no memory can be had for the problem.
  */
 function startSimd(
   geometry: ConvTransposeGeometry,
@@ -115,10 +117,11 @@ function startSimd(
   withBounds: boolean,
   passes: number,
   threads: number,
-): Started {
+): Started | null {
   checkTensors(geometry, tensors);
   const layout = simdLayout(geometry, passes, threads);
   const pooled = acquireMemory(layout.bytes);
+  if (pooled === null) return null; // no memory that large to be had: the scalar path
   const chunks = (rows: readonly number[]): Int32Array => chunkTable(rows, threads);
   const task = buildSimdTask(geometry, tensors, pooled, layout, chunks);
   const running = runSimdTaskOnWorkers(task, kernelModule()!, threads);

@@ -84,13 +84,11 @@ export function computeReferenceSync(
   if (useSimd(geometry, withBounds ? 2 : 1, 1)) {
     checkTensors(geometry, tensors);
     const output = new Float64Array(geometry.outputElements);
-    if (!withBounds) {
-      computeSimdSync(geometry, tensors, [output]);
-      return { output };
+    const absSum = withBounds ? new Float64Array(geometry.outputElements) : null;
+    // False when no memory that large can be had: then the scalar path below.
+    if (computeSimdSync(geometry, tensors, absSum === null ? [output] : [output, absSum])) {
+      return absSum === null ? { output } : { output, termCount: computeTermCounts(geometry), absSum };
     }
-    const absSum = new Float64Array(geometry.outputElements);
-    computeSimdSync(geometry, tensors, [output, absSum]);
-    return { output, termCount: computeTermCounts(geometry), absSum };
   }
   const jobs = buildReferenceJobs(geometry, tensors, withBounds, MAIN_THREAD_STORAGE);
   runKernelRows(jobs.value, 0, kernelRowCount(jobs.value));

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { RunReport } from '../run/report.js';
 import { STATUSES } from '../run/status.js';
-import { caseHtml } from './html/case.js';
+import { briefCaseHtml, caseHtml } from './html/case.js';
 import { CLIENT_SCRIPT } from './html/client.js';
 import { SHORT } from './html/common.js';
 import { escapeHtml as e, idFragment, jsonForScript } from './html/escape.js';
@@ -47,8 +47,11 @@ function contentSecurityPolicy(script: string): string {
  */
 export const FULL_HTML_MAX_CASES = 1000;
 
-/** Characters of case sections a large report holds (failing cases first). */
-export const SECTIONS_BUDGET = 10_000_000;
+/**
+ * Characters of full case sections a large report holds (failing cases first); the other cases
+ * that are not a plain pass get a brief section (their variants' one-line verdicts).
+ */
+export const SECTIONS_BUDGET = 2_500_000;
 
 function pageHead(title: string): string {
   return [
@@ -119,23 +122,31 @@ function writeHtml(sink: TextSink, input: ReportInput): void {
     if (order.length) writeSections(sink, input, order);
     else sink.write('<p class="note">No cases.</p>\n');
   } else {
-    // The matrix comes first on the page but links only to sections in the file, so the
-    // sections within the budget are chosen first (measuring each costs one more render of the
-    // notable cases, never the passing ones).
-    const sections = new Set<number>();
+    // Full sections for the notable cases that fit the budget (measuring each costs one more
+    // render of those cases, never of the passing ones), brief ones for the other notable cases.
+    const notable = order.filter((at) => input.cases.index[at]!.notable);
+    const full = new Set<number>();
     let used = 0;
-    for (const position of order.filter((at) => input.cases.index[at]!.notable)) {
+    for (const position of notable) {
       if (used >= SECTIONS_BUDGET) break;
       used += caseHtml(input.cases.read(position)).length;
-      sections.add(position);
+      full.add(position);
     }
-    writePagedMatrix(sink, input, order, columns, sections);
+    writePagedMatrix(sink, input, order, columns, new Set(notable));
+    // The script before the sections: the matrix works while the sections are still parsing.
+    sink.write(`<script>${CLIENT_SCRIPT}</script>\n`);
     sink.write('<h2 id="cases">Cases</h2>\n');
-    const left = order.length - sections.size;
+    const brief = notable.length - full.size;
+    const passing = order.length - notable.length;
     sink.write(
-      `<p class="note">This report has ${order.length} cases, over ${FULL_HTML_MAX_CASES}: to open quickly it holds the details of ${sections.size} case${sections.size === 1 ? '' : 's'} that are not a plain pass (failing first)${left ? `, and leaves out those of ${left} other${left === 1 ? '' : 's'}` : ''}. The JSON report (<code>--json</code>) has every case; <code>tconv run FILE --case NAME --html F</code> shows one case in full.</p>\n`,
+      `<p class="note">This report has ${order.length} cases, over ${FULL_HTML_MAX_CASES}: to open quickly it shows ${full.size} case${full.size === 1 ? '' : 's'} that are not a plain pass in full (failing first)${brief ? `, ${brief} more briefly` : ''}${passing ? `, and leaves out the sections of ${passing} passing case${passing === 1 ? '' : 's'}` : ''}. The JSON report (<code>--json</code>) has every case; <code>tconv run FILE --case NAME --html F</code> shows one case in full.</p>\n`,
     );
-    writeSections(sink, input, sections);
+    for (const position of notable) {
+      const entry = input.cases.read(position);
+      sink.write(`${full.has(position) ? caseHtml(entry) : briefCaseHtml(entry)}\n`);
+    }
+    sink.write('</body>\n</html>\n');
+    return;
   }
   sink.write(`<script>${CLIENT_SCRIPT}</script>\n</body>\n</html>\n`);
 }

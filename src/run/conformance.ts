@@ -158,7 +158,7 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
         ...(result.call ? { call: result.call } : {}),
         version: result.version,
         wallMs: result.wallMs,
-        status: finalStatus(judgement.verdict, expected),
+        status: finalStatus(judgement.verdict, expected, diagnosisKind(judgement)),
         judgement,
         ...(expected ? { expected } : {}),
         ...embeddedOutput(result, judgement),
@@ -193,6 +193,12 @@ function agreementOf(
 ): { agreement?: RunnerAgreement } {
   if (outputs.length < 2) return {};
   return { agreement: compareRunners(outputs, reference, entry.geometry, tolerance) };
+}
+
+/** The kind of the diagnosis that explains a mismatch (null when none). */
+function diagnosisKind(judgement: Judgement): string | null {
+  const comparison = judgement.comparison;
+  return comparison && 'diagnosis' in comparison ? (comparison.diagnosis?.explanation.kind ?? null) : null;
 }
 
 /** A mismatching documented expect small enough to draw is kept on the reference row, like a runner's output. */

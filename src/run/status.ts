@@ -45,10 +45,18 @@ const VERDICT_OF_EXPECTED: Record<ExpectedDivergence['status'], Verdict> = {
   unsupported: 'unsupported',
 };
 
-/** Applies a known divergence: the declared outcome is expected, a pass is unexpected. */
-export function finalStatus(verdict: Verdict, expected: ExpectedDivergence | undefined): Status {
+/**
+ * Applies a known divergence: the declared outcome is expected, a pass is unexpected. An entry
+ * that names a diagnosis holds only for a mismatch diagnosed so (`diagnosed`: its kind).
+ */
+export function finalStatus(
+  verdict: Verdict,
+  expected: ExpectedDivergence | undefined,
+  diagnosed?: string | null,
+): Status {
   if (!expected) return verdict;
   if (verdict === 'pass') return 'unexpected-pass';
+  if (expected.diagnosis !== undefined && diagnosed !== undefined && diagnosed !== expected.diagnosis) return verdict;
   if (VERDICT_OF_EXPECTED[expected.status] === verdict) return `expected-${expected.status}`;
   return verdict;
 }

@@ -13,8 +13,15 @@ import fc from 'fast-check';
 import { allowedDifference, AUTO_TOLERANCE } from '../../src/compare/index.js';
 import { caseTensors } from '../../src/data/tensors.js';
 import { caseArbitrary, type FuzzSpace } from '../../src/fuzz/arbitraries.js';
+import { buildGeometry } from '../../src/geometry/build.js';
 import { resolveGeometry } from '../../src/geometry/resolve.js';
-import { allSpellings, onnxSpellings, type OnnxAttributes, type Spelling } from '../../src/geometry/spellings.js';
+import {
+  allSpellings,
+  onnxSpellings,
+  type NearMiss,
+  type OnnxAttributes,
+  type Spelling,
+} from '../../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../../src/geometry/types.js';
 import { convTransposeReference, type ReferenceResult } from '../../src/reference/index.js';
 import type { CaseTensors } from '../../src/tensor.js';
@@ -22,9 +29,28 @@ import type { CaseTensors } from '../../src/tensor.js';
 export const FRAMEWORKS_SCRIPT = fileURLToPath(new URL('../fixtures/spellings/frameworks.py', import.meta.url));
 
 type Expressible = Extract<Spelling, { expressible: true }>;
+type Hinted = Extract<Spelling, { expressible: false }> & { readonly nearMiss: NearMiss };
 
-/** The frameworks frameworks.py executes (no Python framework runs WebNN). */
-export const EXECUTED: readonly Spelling['framework'][] = ['tensorflow', 'keras', 'onnx', 'pytorch'];
+/** The frameworks frameworks.py executes; WebNN on its model of the spec (no browser here runs WebNN). */
+export const EXECUTED: readonly Spelling['framework'][] = ['tensorflow', 'keras', 'onnx', 'pytorch', 'webnn'];
+
+/**
+ * The filter layouts a WebNN spelling's note describes, with the permutation of W's axes it says
+ * to pass ("filter = W [C, M/group, kH, kW], the default filterLayout 'iohw'; for 'hwoi' pass
+ * transpose(W, [2, 3, 1, 0]), ..."): the spec model runs the call once per layout, so a wrong
+ * permutation in the note fails.
+ */
+export function webnnFilterLayouts(spelling: Expressible): Record<string, number[]> {
+  const layouts: Record<string, number[]> = {};
+  for (const note of spelling.notes) {
+    const own = /filter = W \[C, M\/group, kH, kW\], the default filterLayout '(\w+)'/.exec(note);
+    if (own) layouts[own[1]!] = [0, 1, 2, 3];
+    for (const match of note.matchAll(/for '(\w+)' (?:pass )?transpose\(W, \[([\d, ]+)\]\)/g)) {
+      layouts[match[1]!] = match[2]!.split(',').map(Number);
+    }
+  }
+  return layouts;
+}
 
 export interface SpellingCase {
   readonly id: string;
@@ -63,9 +89,68 @@ function callOf(spelling: Expressible): Record<string, unknown> | null {
       return spelling.onnx ? { onnx: spelling.onnx, executors: ['onnxruntime'] } : null;
     case 'pytorch':
       return spelling.torch ? { torch: spelling.torch } : null;
+    case 'webnn':
+      return spelling.webnn ? { webnn: spelling.webnn, filterLayouts: webnnFilterLayouts(spelling) } : null;
     default:
       return null;
   }
+}
+
+/** The near-miss hints explain gives where a framework cannot spell the case (issue 15). */
+export function nearMisses(c: SpellingCase): { key: string; spelling: Hinted }[] {
+  return c.spellings.flatMap((spelling, index) =>
+    !spelling.expressible && spelling.nearMiss
+      ? [
+          {
+            key: `${c.id}/near-miss/${spelling.framework}/${spelling.form}#${index}`,
+            spelling: { ...spelling, nearMiss: spelling.nearMiss },
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * A hint's machine-readable call. ONNX hints are portable (total padding >= 0), so the onnx
+ * reference evaluator must agree with ONNX Runtime too, where it runs: onnx 1.23's evaluator
+ * raises on grouped ConvTranspose ("cannot reshape array of size ..."), so only for group 1.
+ */
+function nearMissCall(hint: NearMiss, group: number): Record<string, unknown> | null {
+  if (hint.tf) return { tf: hint.tf };
+  if (hint.keras) return { keras: hint.keras };
+  if (hint.onnx) return { onnx: hint.onnx, executors: group === 1 ? ['onnxruntime', 'reference'] : ['onnxruntime'] };
+  if (hint.torch) return { torch: hint.torch };
+  return null;
+}
+
+/**
+ * What the hint says its spelling computes: per axis full[b + shift : b + shift + o + sizeDelta]
+ * (zeros past the full size, plus bias), as tconv's reference computes that crop.
+ */
+export function nearMissExpected(
+  c: SpellingCase,
+  hint: NearMiss,
+): { geometry: ConvTransposeGeometry; reference: ReferenceResult } {
+  const g = c.geometry;
+  const geometry = buildGeometry({
+    layout: g.layout,
+    batch: g.batch,
+    inChannels: g.inChannels,
+    outChannels: g.outChannels,
+    group: g.group,
+    hasBias: g.hasBias,
+    axes: g.axes.map((axis, index) => ({
+      inputSize: axis.inputSize,
+      kernelSize: axis.kernelSize,
+      stride: axis.stride,
+      dilation: axis.dilation,
+      beginCrop: axis.beginCrop + hint.shift[index]!,
+      outputSize: axis.outputSize + hint.sizeDelta[index]!,
+      outputPadding: 0,
+    })),
+    convention: g.convention,
+  });
+  return { geometry, reference: convTransposeReference(geometry, c.tensors) };
 }
 
 /** ONNX forms explain marks not portable, with the attributes the runners use for them (onnxSpellings). */
@@ -137,6 +222,14 @@ function caseJob(c: SpellingCase, unreadable: string[]): object {
     onnx: attributes,
     executors: ['onnxruntime', 'reference'],
   }));
+  const hints = nearMisses(c).flatMap(({ key, spelling }) => {
+    const call = nearMissCall(spelling.nearMiss, g.group);
+    if (call === null) {
+      unreadable.push(`${key}: no machine-readable call`);
+      return [];
+    }
+    return [{ key, framework: spelling.framework, form: spelling.form, ...call }];
+  });
   return {
     id: c.id,
     rank: g.rank,
@@ -161,7 +254,7 @@ function caseJob(c: SpellingCase, unreadable: string[]): object {
       o: a.outputSize,
       full: a.fullSize,
     })),
-    spellings: [...spellings, ...notPortable],
+    spellings: [...spellings, ...notPortable, ...hints],
     searches: searchJobs(c),
   };
 }
@@ -184,6 +277,8 @@ export interface FrameworkResults {
   readonly seconds: Record<string, number>;
   readonly runs: Record<string, Run[]>;
   readonly searches: Record<string, SearchResult>;
+  /** The WebNN spec model's own checks (frameworks.py webnn_self_check): what failed. */
+  readonly webnnSelfCheck: string[];
   /** Expressible spellings without a machine-readable call. */
   readonly unreadable: string[];
 }
@@ -220,6 +315,12 @@ export function runFrameworks(python: string, cases: readonly SpellingCase[]): F
 
 /** Why a run does not reproduce the case, or null when it does (float32 error bound of the reference). */
 export function runProblem(c: SpellingCase, run: Run): string | null {
+  return runDiffers(c.geometry, c.reference, run);
+}
+
+/** Why a run differs from a reference output of a geometry, or null (float32 error bound). */
+export function runDiffers(geometry: ConvTransposeGeometry, reference: ReferenceResult, run: Run): string | null {
+  const c = { geometry, reference };
   if (run.status === 'error') return `${run.executor} raised ${run.message}`;
   const expected = c.geometry.outputShape;
   if (run.shape.join(',') !== expected.join(',')) {
@@ -244,7 +345,7 @@ export function runProblem(c: SpellingCase, run: Run): string | null {
  * output_padding >= stride, and TensorFlow's CPU kernels' dilation > 1 (TF_ENABLE_ONEDNN_OPTS=0
  * above; Keras's TensorFlow backend calls the same kernel).
  */
-export function acknowledgedError(spelling: Expressible, run: Run): boolean {
+export function acknowledgedError(spelling: { readonly notes: readonly string[] }, run: Run): boolean {
   if (run.status !== 'error') return false;
   const noted = (pattern: RegExp): boolean => spelling.notes.some((note) => pattern.test(note));
   if (run.executor === 'onnxruntime') return noted(/rejected by ONNX Runtime/);

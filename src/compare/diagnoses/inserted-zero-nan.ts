@@ -12,6 +12,7 @@ import { axesDHW, layoutIndex } from '../../reference/products.js';
 import type { CaseTensors } from '../../tensor.js';
 import type { TriedHypothesis } from '../types.js';
 import { candidateMismatches, classMismatches, withNanAt } from './special-fit.js';
+import { hasSubnormal, operandsFlushed } from './subnormal-flush.js';
 import { bySubject } from './subject.js';
 import type { DiagnosisStep, Finding } from './types.js';
 
@@ -29,10 +30,11 @@ export function insertedZeroNan(geometry: ConvTransposeGeometry, tensors: CaseTe
   const outSizes = [axes[0].outputSize, axes[1].outputSize, axes[2].outputSize] as const;
   const nan = new Uint8Array(geometry.outputElements);
   // Per axis and output index: for each kernel offset r in [0, k_eff), the input position (or -1
-  // for an inserted / padding zero) and the tap (or -1 for a dilation zero).
+  // for an inserted / padding zero) and the tap (or -1 for a dilation zero). Rows past the full
+  // size (output_padding) are left out: they are appended zeros, not computed.
   const windows = axes.map((axis) =>
     Array.from({ length: axis.outputSize }, (_, j) =>
-      Array.from({ length: axis.effectiveKernelSize }, (__, r) => {
+      Array.from({ length: j + axis.beginCrop < axis.fullSize ? axis.effectiveKernelSize : 0 }, (__, r) => {
         const u = j + axis.beginCrop - r;
         const p = u >= 0 && u % axis.stride === 0 && u / axis.stride < axis.inputSize ? u / axis.stride : -1;
         const q = r % axis.dilation === 0 ? r / axis.dilation : -1;
@@ -107,9 +109,19 @@ export const insertedZeroNanStep: DiagnosisStep = {
         'Inf * 0 produced NaN at zero-inserted kernel positions: the implementation dilates the kernel by inserting zeros and multiplies them by infinite inputs (0 * Inf is NaN, IEEE 754 7.2); the definition forms no product there',
       ]);
     }
-    for (const [zeros, label, detail] of hypotheses) {
+    // With subnormal operands the same outputs may also show flushing (DAZ): tried combined last.
+    const flushing = hasSubnormal(input.tensors);
+    const variants = hypotheses.flatMap((hypothesis) =>
+      flushing ? [[...hypothesis, false] as const, [...hypothesis, true] as const] : [[...hypothesis, false] as const],
+    );
+    for (const [zeros, baseLabel, baseDetail, flushed] of variants) {
+      const label = flushed ? `${baseLabel}, subnormal inputs flushed` : baseLabel;
+      const detail = flushed
+        ? `${baseDetail}; besides, subnormal inputs are flushed to zero (denormals-are-zero)`
+        : baseDetail;
       const nan = insertedZeroNan(input.geometry, input.tensors, zeros);
-      const candidate = withNanAt(input, nan);
+      const base = flushed ? operandsFlushed(input) : input.reference;
+      const candidate = withNanAt(base, nan);
       const mismatched = candidateMismatches(input, candidate);
       if (classMismatches(input.reference.output, candidate, input.tolerance) === 0) {
         tried.push({

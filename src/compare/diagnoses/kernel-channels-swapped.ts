@@ -1,4 +1,4 @@
-/** (c) Kernel in/out channel axes swapped: [C, M/group, k...] read as [M/group, C, k...]. */
+/** (c) Kernel in/out channel axes swapped: each group's [C/group, M/group, k...] block read as [M/group, C/group, k...]. */
 import { swapKernelChannels } from '../transform.js';
 import { hypothesisStep, referenceCandidate } from './fit.js';
 import { bySubject } from './subject.js';
@@ -6,8 +6,8 @@ import type { DiagnosisInput, Hypothesis } from './types.js';
 
 function kernelChannelsSwapped(input: DiagnosisInput): Hypothesis[] {
   const { geometry, tensors } = input;
-  // Only a square per-group block can be misread this way without a shape error.
-  if (geometry.inChannelsPerGroup !== geometry.outChannelsPerGroup || geometry.inChannelsPerGroup <= 1) return [];
+  // With one channel on either side the two readings of the buffer are the same.
+  if (Math.min(geometry.inChannelsPerGroup, geometry.outChannelsPerGroup) <= 1) return [];
   return [
     {
       kind: 'kernel-channels-swapped',

@@ -53,11 +53,11 @@ export function mismatchedIndices(input: DiagnosisInput): number[] {
   return indices;
 }
 
-/** The reference with NaN at `indices`: what an implementation that makes NaN there outputs. */
-export function withNanAt(input: DiagnosisInput, nan: Uint8Array): Candidate {
-  const output = Float64Array.from(input.reference.output);
+/** `base` with NaN where `nan` is set: what an implementation that makes NaN there outputs. */
+export function withNanAt(base: Candidate, nan: Uint8Array): Candidate {
+  const output = Float64Array.from(base.output);
   nan.forEach((flag, index) => {
     if (flag) output[index] = Number.NaN;
   });
-  return { output, termCount: input.reference.termCount, absSum: input.reference.absSum };
+  return { output, termCount: base.termCount, absSum: base.absSum };
 }

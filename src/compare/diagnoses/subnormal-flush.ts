@@ -20,7 +20,7 @@ function flushed(values: Float32Array): Float32Array {
   return values.map((value) => (isSubnormal(value) ? (value < 0 ? -0 : 0) : value));
 }
 
-function hasSubnormal(tensors: CaseTensors): boolean {
+export function hasSubnormal(tensors: CaseTensors): boolean {
   return [tensors.input, tensors.weight, tensors.bias ?? new Float32Array(0)].some((values) =>
     values.some(isSubnormal),
   );
@@ -33,7 +33,8 @@ function outputsFlushed(input: DiagnosisInput): Candidate {
   return { output, termCount: reference.termCount, absSum: reference.absSum };
 }
 
-function operandsFlushed(input: DiagnosisInput): Candidate {
+/** The reference recomputed with subnormal operands read as zero (DAZ), its subnormal results flushed. */
+export function operandsFlushed(input: DiagnosisInput): Candidate {
   const tensors: CaseTensors = {
     input: flushed(input.tensors.input),
     weight: flushed(input.tensors.weight),

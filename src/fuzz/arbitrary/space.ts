@@ -13,6 +13,11 @@ export interface FuzzSpace {
   readonly dims: readonly Rank[];
   /** Largest input, weight and output tensor, in elements (default 10^4). */
   readonly maxElements: number;
+  /**
+   * Also draw the special-value distributions (`special`, `subnormal`, `large`: NaN, infinities,
+   * signed zeros, subnormals, overflow) besides the ordinary ones (`fuzz --special`).
+   */
+  readonly special?: boolean;
 }
 
 export const DEFAULT_FUZZ_MAX_ELEMENTS = 10_000;

@@ -22,7 +22,8 @@ const MAX_KEPT_BYTES = 256 * 2 ** 20;
 const free: PooledMemory[] = [];
 let nextId = 1;
 
-export function acquireMemory(bytes: number): PooledMemory {
+/** A memory of at least `bytes`, or null when the engine cannot allocate one that large. */
+export function acquireMemory(bytes: number): PooledMemory | null {
   const fitting = free.filter((entry) => entry.bytes >= bytes).sort((a, b) => a.bytes - b.bytes)[0];
   if (fitting !== undefined) {
     free.splice(free.indexOf(fitting), 1);
@@ -30,8 +31,17 @@ export function acquireMemory(bytes: number): PooledMemory {
   }
   // Round up to a power of two so that slightly larger problems still fit next time.
   const rounded = 2 ** Math.ceil(Math.log2(Math.max(bytes, 65536)));
-  const memory = sharedMemory(rounded);
-  return { id: nextId++, memory, bytes: memory.buffer.byteLength };
+  const memory = allocate(rounded) ?? allocate(bytes);
+  return memory === null ? null : { id: nextId++, memory, bytes: memory.buffer.byteLength };
+}
+
+function allocate(bytes: number): WasmMemory | null {
+  try {
+    return sharedMemory(bytes);
+  } catch (error) {
+    if (error instanceof RangeError) return null; // out of memory or address space
+    throw error;
+  }
 }
 
 export function releaseMemory(entry: PooledMemory): void {

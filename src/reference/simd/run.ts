@@ -11,7 +11,8 @@ import type { ConvTransposeGeometry } from '../../geometry/types.js';
 import type { CaseTensors } from '../../tensor.js';
 import { runSimdRows, simdRuntime, type SimdRuntime } from './kernel.js';
 import { kernelModule } from './module.js';
-import { copySimdOutput, sharedMemory, simdLayout, simdRowCount, writeSimdJobs } from './plan.js';
+import { copySimdOutput, simdLayout, simdRowCount, writeSimdJobs } from './plan.js';
+import { acquireMemory } from './pool.js';
 
 export type ReferenceKernel = 'scalar' | 'simd';
 
@@ -44,26 +45,34 @@ const MAX_CACHED_BYTES = 64 * 2 ** 20;
  */
 let cached: { memory: WasmMemory; instance: WasmInstance } | null = null;
 
-function mainThreadInstance(bytes: number): { memory: WasmMemory; instance: WasmInstance } {
+function mainThreadInstance(bytes: number): { memory: WasmMemory; instance: WasmInstance } | null {
   if (cached !== null && cached.memory.buffer.byteLength >= bytes) return cached;
-  const memory = sharedMemory(bytes);
+  const pooled = acquireMemory(bytes);
+  if (pooled === null) return null;
+  const memory = pooled.memory;
   const fresh = { memory, instance: new (wasmApi().Instance)(kernelModule()!, { env: { memory } }) };
   if (bytes <= MAX_CACHED_BYTES) cached = fresh;
   return fresh;
 }
 
-/** Computes every pass on this thread: outputs[0] the values, outputs[1] (optional) |x|*|w|. */
+/**
+ * Computes every pass on this thread: outputs[0] the values, outputs[1] (optional) |x|*|w|.
+ * False (nothing computed) when no memory that large can be had.
+ */
 export function computeSimdSync(
   geometry: ConvTransposeGeometry,
   tensors: CaseTensors,
   outputs: readonly Float64Array[],
-): void {
+): boolean {
   const layout = simdLayout(geometry, outputs.length, 1);
-  const { memory, instance } = mainThreadInstance(layout.bytes);
+  const main = mainThreadInstance(layout.bytes);
+  if (main === null) return false;
+  const { memory, instance } = main;
   const jobs = writeSimdJobs(geometry, tensors, memory, layout);
   const runtime: SimdRuntime = simdRuntime(instance, memory, layout.scratchBase);
   jobs.forEach((job, pass) => {
     runSimdRows(job, runtime, 0, simdRowCount(job));
     copySimdOutput(job, memory, outputs[pass]!);
   });
+  return true;
 }

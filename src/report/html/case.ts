@@ -53,7 +53,13 @@ function safeSpellings(geometry: ConvTransposeGeometry): readonly Spelling[] {
 
 function spellingHtml(spelling: Spelling): string {
   const title = `<span class="fw">${e(FRAMEWORK_LABEL[spelling.framework] ?? spelling.framework)}</span> <code>${e(spelling.form)}</code>`;
-  if (!spelling.expressible) return `<div class="spelling no">${title}: cannot be spelled: ${e(spelling.reason)}</div>`;
+  if (!spelling.expressible) {
+    const hint = spelling.nearMiss;
+    const nearMiss = hint
+      ? `<div class="near-miss">nearest: <pre>${e(hint.code)}</pre><p>${e(hint.text)}</p><p>${e(hint.emulation)}</p></div>`
+      : '';
+    return `<div class="spelling no">${title}: cannot be spelled: ${e(spelling.reason)}${nearMiss}</div>`;
+  }
   const notes = spelling.notes.length
     ? `<ul class="note">${spelling.notes.map((note) => `<li>${e(note)}</li>`).join('')}</ul>`
     : '';
@@ -217,6 +223,28 @@ export function caseHtml(entry: CaseReport): string {
     `<h4>Variants</h4>`,
     entry.variants.map((variant, index) => variantHtml(entry, variant, index)).join('\n'),
     caseDataHtml(entry),
+    '</section>',
+  ].join('\n');
+}
+
+/**
+ * A case's brief section for large reports past their detail budget: its head and the one-line
+ * verdict of every variant that is not a plain pass (the full section is in a smaller run).
+ */
+export function briefCaseHtml(entry: CaseReport): string {
+  const anchor = caseAnchor(entry.id);
+  const failing = entry.variants.some((variant) => FAILING.has(variant.status));
+  const lines = entry.variants
+    .filter((variant) => variant.status !== 'pass')
+    .map(
+      (variant) =>
+        `<div class="variant" id="${e(variantAnchor(entry.id, variantLabel(variant)))}" data-runner="${e(variant.runner)}"><div class="variant-head">${statusBadge(variant.status)}<span class="label">${e(variantLabel(variant))}</span></div><p class="summary-line">${e(variant.judgement.summary)}</p></div>`,
+    );
+  return [
+    `<section class="case brief${failing ? ' failing' : ' expected'}" id="${e(anchor)}">`,
+    `<div class="case-head"><h3><a href="#${e(anchor)}">${e(entry.name)}</a></h3><span class="where"><code>${e(entry.id)}</code> · ${e(entry.file)}:${e(entry.line)} · ${e(CONVENTION_LABEL[entry.conventionKind] ?? entry.conventionKind)}</span></div>`,
+    `<p class="note">Brief: this large report's detail budget was spent on earlier cases; the JSON report has this case in full.</p>`,
+    ...lines,
     '</section>',
   ].join('\n');
 }

@@ -38,7 +38,17 @@ export const CLIENT_SCRIPT = String.raw`
   var textBox = doc.getElementById('f-text');
   var countLabel = doc.getElementById('f-count');
   var sections = {};
-  all('section.case').forEach(function (section) { sections[section.id] = section; });
+  function collectSections() {
+    sections = {};
+    all('section.case').forEach(function (section) { sections[section.id] = section; });
+  }
+  collectSections();
+  // In large reports the script comes before the case sections (the matrix works while they
+  // parse): what concerns the sections runs again, or first, once the document is parsed.
+  function whenParsed(action) {
+    if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', action);
+    else action();
+  }
 
   // Large reports: the matrix is data (#matrix-data), drawn one page of rows at a time.
   var metaNode = doc.getElementById('matrix-meta');
@@ -174,7 +184,10 @@ export const CLIENT_SCRIPT = String.raw`
     target.scrollIntoView();
   }
   window.addEventListener('hashchange', reveal);
-  if (location.hash) reveal();
+  whenParsed(function () {
+    if (doc.readyState !== 'loading' && paged) { collectSections(); applyFilters(); }
+    if (location.hash) reveal();
+  });
 
   // ------------------------------------------------------------------ numbers
   function unpack(packed) {
@@ -447,24 +460,26 @@ export const CLIENT_SCRIPT = String.raw`
     draw(host);
     return true;
   }
-  var hosts = all('.pictures[data-case]');
-  if ('IntersectionObserver' in window) {
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (entry.isIntersecting && drawIfOpen(entry.target)) observer.unobserve(entry.target);
-      });
-    }, { rootMargin: '300px' });
-    hosts.forEach(function (host) { observer.observe(host); });
-    // A <details> opened later: its hosts may already be intersecting (zero size while closed).
-    doc.addEventListener('toggle', function (event) {
-      var details = event.target;
-      if (details.open) all('.pictures[data-case]', details).forEach(function (host) {
-        observer.unobserve(host);
-        observer.observe(host);
-      });
-    }, true);
-  } else {
-    hosts.forEach(drawIfOpen);
-  }
+  whenParsed(function () {
+    var hosts = all('.pictures[data-case]');
+    if ('IntersectionObserver' in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting && drawIfOpen(entry.target)) observer.unobserve(entry.target);
+        });
+      }, { rootMargin: '300px' });
+      hosts.forEach(function (host) { observer.observe(host); });
+      // A <details> opened later: its hosts may already be intersecting (zero size while closed).
+      doc.addEventListener('toggle', function (event) {
+        var details = event.target;
+        if (details.open) all('.pictures[data-case]', details).forEach(function (host) {
+          observer.unobserve(host);
+          observer.observe(host);
+        });
+      }, true);
+    } else {
+      hosts.forEach(drawIfOpen);
+    }
+  });
 })();
 `;
