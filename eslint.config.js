@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'test-artifacts/', 'cases/schema.json'] },
+  { ignores: ['node_modules/', 'reports/', 'test-artifacts/', 'cases/schema.json', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -47,7 +47,7 @@ const files = Object.fromEntries(sourceFiles().map((file) => [file, stamp(file)]
 // Without a record the build counts as stale while tsc rewrites it (a tconv starting meanwhile
 // runs from sources); outputs of deleted sources go with the old tree.
 fs.rmSync(DIST, { recursive: true, force: true });
-const started = performance.now();
+const started = Date.now();
 const tsc = createRequire(path.join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
 if (result.status !== 0) {
@@ -58,4 +58,4 @@ if (result.status !== 0) {
 const temporary = `${RECORD}.${process.pid}.tmp`;
 fs.writeFileSync(temporary, `${JSON.stringify({ version: RECORD_VERSION, files }, null, 1)}\n`);
 fs.renameSync(temporary, RECORD);
-say(`compiled ${Object.keys(files).length} files to dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+say(`compiled ${Object.keys(files).length} files to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -18,4 +18,3 @@ export const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url))
 export function repositoryPath(...parts: string[]): string {
   return join(REPOSITORY_ROOT, ...parts);
 }
-

@@ -44,6 +44,9 @@ interface Run extends CliResult {
   readonly report: RunReport | null;
   /** The variants of the external runner under test. */
   readonly variants: readonly (VariantReport & { readonly caseId: string })[];
+  /** The JUnit XML and HTML reports of the same run ('' when not written). */
+  readonly junit: string;
+  readonly html: string;
 }
 
 /** `tconv run ARGS --runners NAME --runner-exec "NAME=PYTHON SCRIPT..." --json F`, with its report. */
@@ -51,7 +54,20 @@ async function run(name: string, script: readonly string[], args: readonly strin
   const json = join(work, `report-${++outputs}.json`);
   const command = [PYTHON, ...script].map((word) => `'${word}'`).join(' ');
   const result = await runCli(
-    ['run', ...args, '--runners', name, '--runner-exec', `${name}=${command}`, '--json', json],
+    [
+      'run',
+      ...args,
+      '--runners',
+      name,
+      '--runner-exec',
+      `${name}=${command}`,
+      '--json',
+      json,
+      '--junit',
+      `${json}.junit.xml`,
+      '--html',
+      `${json}.html`,
+    ],
     { timeoutMs: SLOW - 30_000 },
   );
   let report: RunReport | null = null;
@@ -63,8 +79,16 @@ async function run(name: string, script: readonly string[], args: readonly strin
   const variants = (report?.cases ?? []).flatMap((entry) =>
     entry.variants.filter((variant) => variant.runner === name).map((variant) => ({ ...variant, caseId: entry.id })),
   );
-  return { ...result, report, variants };
+  return { ...result, report, variants, junit: readIfThere(`${json}.junit.xml`), html: readIfThere(`${json}.html`) };
 }
+
+const readIfThere = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 const statuses = (result: Run): Record<string, number> => {
   const counts: Record<string, number> = {};
@@ -150,6 +174,9 @@ describe.skipIf(numpyMissing !== null)(
         expect(statuses(result)['mismatch']).toBeGreaterThan(0);
         expect([...diagnosisKinds(result)]).toContain(kind);
         expect(result.stdout).toMatch(text);
+        // The same words in every report a CI keeps.
+        expect(result.junit).toMatch(text);
+        expect(result.html).toMatch(text);
       });
     }
   },

@@ -206,7 +206,9 @@ describe(`tconv run over ${CASES} generated cases on ${RUNNERS} with --report`, 
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(String(error)));
         const started = performance.now();
-        await page.goto(pathToFileURL(join(directory, 'index.html')).href, { waitUntil: 'load' });
+        // Interactive: the matrix drawn and its filters live (the script comes before the case
+        // sections, which may still be parsing).
+        await page.goto(pathToFileURL(join(directory, 'index.html')).href, { waitUntil: 'commit' });
         await page.locator('#matrix tbody tr').first().waitFor({ state: 'visible' });
         const loadMs = performance.now() - started;
         process.stderr.write(`scale: HTML interactive in ${loadMs.toFixed(0)} ms\n`);

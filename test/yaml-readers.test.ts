@@ -81,7 +81,8 @@ function differences(pyyaml: unknown, yaml: unknown, path = '', found: string[] 
   ) {
     const a = pyyaml as Record<string, unknown>;
     const b = yaml as Record<string, unknown>;
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) differences(a[key], b[key], `${path}.${key}`, found);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      differences(a[key], b[key], `${path}.${key}`, found);
   } else if (!Object.is(pyyaml, yaml)) {
     found.push(`${path || '(document)'}: PyYAML reads ${JSON.stringify(pyyaml)}, yaml reads ${JSON.stringify(yaml)}`);
   }
@@ -128,7 +129,21 @@ describe.skipIf(missing !== null)(missing ?? 'YAML 1.1 (PyYAML) and YAML 1.2 (ya
   });
 
   it('numbers tconv writes (yamlNumber, yamlNumberTags, yamlSafeJson)', () => {
-    const values = [1e-4, 1e-7, -2.5e-9, 1e21, -3e38, 3.4028234663852886e38, 5e-324, 0.5, 7, -0, NaN, Infinity, -Infinity];
+    const values = [
+      1e-4,
+      1e-7,
+      -2.5e-9,
+      1e21,
+      -3e38,
+      3.4028234663852886e38,
+      5e-324,
+      0.5,
+      7,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+    ];
     const lines = join(scratch, 'lines.yaml');
     writeFileSync(lines, `values: [${values.map(yamlNumber).join(', ')}]\n`);
     const tags = join(scratch, 'tags.yaml');

@@ -31,7 +31,7 @@ export const IMPORT_COMMAND: CommandDefinition = {
     },
     compare: {
       type: 'boolean',
-      description: "compare two models (A B): whether their layers resolve to the same geometry; writes nothing",
+      description: 'compare two models (A B): whether their layers resolve to the same geometry; writes nothing',
     },
     'max-elements': {
       type: 'string',

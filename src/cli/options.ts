@@ -59,8 +59,8 @@ export function parseCommand(
     throw new UserError(`${command}: ${(error as Error).message} (see tconv help)`, EXIT.invalidInput);
   }
   if (parsed.values['help'] === true) throw new HelpRequested(command);
-  const { help: _help, ...values } = parsed.values;
-  return { values, positionals: parsed.positionals };
+  delete parsed.values['help'];
+  return parsed;
 }
 
 export const COMMON_OPTIONS = {

@@ -64,7 +64,8 @@ export const RUN_OPTIONS = {
   details: {
     type: 'string',
     value: 'failing|all',
-    description: 'per-element data (worst elements, histograms) in the reports: for variants that are not a plain pass, or all',
+    description:
+      'per-element data (worst elements, histograms) in the reports: for variants that are not a plain pass, or all',
     defaultText: 'failing',
   },
   jobs: {

@@ -59,7 +59,9 @@ function testsuite(input: ReportInput, sink: TextSink, file: string, positions: 
     '    <properties>',
     ...Object.entries(header.environment.runners).map(([name, version]) => property(`version.${name}`, version)),
     property('node', header.environment.node),
-    ...positions.map((position) => property(`seed.${input.cases.index[position]!.id}`, input.cases.index[position]!.seed)),
+    ...positions.map((position) =>
+      property(`seed.${input.cases.index[position]!.id}`, input.cases.index[position]!.seed),
+    ),
     '    </properties>',
   ];
   sink.write(`${head.join('\n')}\n`);

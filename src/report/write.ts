@@ -82,7 +82,13 @@ export class ReportStream {
         if (!path || !this.spool) continue;
         const sink = new AtomicFileSink(path);
         try {
-          REPORTERS[name].write(sink, { header: this.header, durationMs, summary, tally: this.tally, cases: this.spool });
+          REPORTERS[name].write(sink, {
+            header: this.header,
+            durationMs,
+            summary,
+            tally: this.tally,
+            cases: this.spool,
+          });
           sink.commit();
         } catch (error) {
           sink.discard();

@@ -31,7 +31,10 @@ export function serialized(session: RunnerSession): RunnerSession {
 }
 
 /** Opens every name at once; when one fails, closes the others (after they opened) and throws the first failure in name order. */
-async function openAll(names: readonly string[], open: (name: string) => Promise<RunnerSession>): Promise<RunnerSession[]> {
+async function openAll(
+  names: readonly string[],
+  open: (name: string) => Promise<RunnerSession>,
+): Promise<RunnerSession[]> {
   const settled = await Promise.allSettled(names.map(open));
   const failure = settled.find((result) => result.status === 'rejected');
   if (!failure) return settled.map((result) => (result as PromiseFulfilledResult<RunnerSession>).value);

@@ -83,7 +83,10 @@ function checked(path: string, parsed: unknown): Record<string, unknown> {
   }
   const field = missingField(parsed);
   if (field) {
-    throw new UserError(`${notReport(path, parsed['schemaVersion'])} (${field} is missing or malformed)`, EXIT.invalidInput);
+    throw new UserError(
+      `${notReport(path, parsed['schemaVersion'])} (${field} is missing or malformed)`,
+      EXIT.invalidInput,
+    );
   }
   return parsed;
 }

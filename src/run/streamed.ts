@@ -56,7 +56,9 @@ export async function streamRun(options: StreamedRunOptions): Promise<number> {
       process.exit(130);
     }
     stopReason = signal === 'SIGINT' ? 'interrupted (SIGINT)' : `terminated (${signal})`;
-    progress.print([`tconv run: ${stopReason}: finishing the cases in flight and writing the reports (again to quit at once)`]);
+    progress.print([
+      `tconv run: ${stopReason}: finishing the cases in flight and writing the reports (again to quit at once)`,
+    ]);
   };
   process.on('exit', onExit);
   process.on('SIGINT', onSignal);
@@ -90,7 +92,9 @@ export async function streamRun(options: StreamedRunOptions): Promise<number> {
       closingLine(reports.tally),
     ];
     if (!end.summary.complete) {
-      lines.push(`STOPPED: ${stopReason ?? 'stopped'}: ${reports.tally.cases} of ${options.cases.length} cases finished`);
+      lines.push(
+        `STOPPED: ${stopReason ?? 'stopped'}: ${reports.tally.cases} of ${options.cases.length} cases finished`,
+      );
     }
     out.write(`${lines.join('\n')}\n`);
     for (const path of finish(stopReason)) out.write(`wrote ${path}\n`);

@@ -91,7 +91,12 @@ export function matrixHead(columns: readonly Column[]): string {
 }
 
 /** The whole matrix as static rows (reports up to FULL_HTML_MAX_CASES), in `order`. */
-export function writeMatrix(sink: TextSink, cases: CaseSource, order: readonly number[], columns: readonly Column[]): void {
+export function writeMatrix(
+  sink: TextSink,
+  cases: CaseSource,
+  order: readonly number[],
+  columns: readonly Column[],
+): void {
   if (order.length === 0) {
     sink.write('<p class="note">No cases.</p>\n');
     return;
@@ -120,7 +125,8 @@ export function pagedRow(
   columns.forEach((column, index) => {
     const variant = byLabel.get(column.label);
     codes += variant ? String.fromCharCode(97 + STATUSES.indexOf(variant.status)) : '.';
-    if (variant && variant.status !== 'pass') titles[index] = `${variant.status}: ${variant.judgement.summary}`.slice(0, 300);
+    if (variant && variant.status !== 'pass')
+      titles[index] = `${variant.status}: ${variant.judgement.summary}`.slice(0, 300);
   });
   return [
     entry.id,
