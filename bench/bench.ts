@@ -21,6 +21,7 @@ import {
 import { benchLayers, type BenchLayer } from './layers.js';
 import { measureFuzzThroughput } from '../src/fuzz/throughput.js';
 import { measurePeak, type MachinePeak } from './peak.js';
+import { externalThroughput } from './external.js';
 
 interface BenchOptions {
   readonly json: boolean;
@@ -256,9 +257,12 @@ async function main(): Promise<void> {
   }
   await shutdownReferenceWorkers();
   const fuzz = await fuzzThroughput(options);
+  const external = options.noFuzz ? { line: '', figures: {} } : await externalThroughput(options.json);
   const conditions = machineConditions(options);
-  const figures = { figures: { ...conditions.figures, ...fuzz.figures } };
-  const text = [formatTable(all, peak), peak.description, fuzz.line, conditions.line].filter(Boolean).join('\n');
+  const figures = { figures: { ...conditions.figures, ...fuzz.figures, ...external.figures } };
+  const text = [formatTable(all, peak), peak.description, fuzz.line, external.line, conditions.line]
+    .filter(Boolean)
+    .join('\n');
   process.stdout.write((options.json ? formatJson(all, figures, peak) : text) + '\n');
 }
 

@@ -115,6 +115,9 @@ function childEnv(extra = {}) {
   return {
     ...process.env,
     TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2',
+    // As the tfjs-node runner (runners/tfjs-node.ts): TF 2.21's oneDNN Conv2DBackpropInput gives
+    // run-dependent wrong values for single-channel groups, this probe's own example included.
+    TF_ENABLE_ONEDNN_OPTS: process.env.TF_ENABLE_ONEDNN_OPTS ?? '0',
     ...extra,
   };
 }

@@ -63,7 +63,7 @@ function measure(args: readonly string[], interrupt?: (pid: number) => boolean):
         child.kill('SIGINT');
       }
     }, 100);
-    const limit = setTimeout(() => child.kill('SIGKILL'), 400_000);
+    const limit = setTimeout(() => child.kill('SIGKILL'), 880_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearInterval(poll);
@@ -140,7 +140,7 @@ describe(`tconv run over ${CASES} generated cases on ${RUNNERS} with --report`, 
         `HTML ${(statSync(join(directory, 'index.html')).size / MB).toFixed(1)} MB\n`,
     );
     report = JSON.parse(readFileSync(join(directory, 'tconv.json'), 'utf8')) as RunReport;
-  }, 420_000);
+  }, 900_000);
 
   it('completes with exit 0 or 1, the closing line and every report written', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);

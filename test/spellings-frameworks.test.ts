@@ -10,6 +10,11 @@
  * PyTorch modules incl. forward(output_size), and functional; WebNN `convTranspose2d` on a model of
  * the W3C spec, see below), with the tensors moved into the framework's layouts as the spelling
  * notes say; each output must equal tconv's float64 reference within its float32 error bound.
+ * For each "cannot be spelled", a brute-force search over the framework's own parameters (small
+ * ranges, executed in the framework) must find nothing that explain does not offer, and the
+ * near-miss hint explain gives there (issue 15: PyTorch, TF, Keras, ONNX auto_pad), executed in
+ * the framework, must compute exactly the window it states: per axis
+ * full[b + shift : b + shift + o + sizeDelta] of tconv's reference.
  *
  * WebNN is a spec model, not a browser: no framework here runs WebNN and headless Chromium has no
  * WebNN backend. frameworks.py implements `MLGraphBuilder.convTranspose2d` as the spec's method
@@ -19,9 +24,7 @@
  * transposed convolution cropped as tconv reads the spec (conventions.ts resolveWebnnAxis). Each
  * WebNN spelling runs once per filterLayout its note describes (iohw, and hwoi / ohwi with W
  * transposed as the note says), on the data in the case's layout read as its inputLayout. So this
- * checks the spellings against the spec's text, not against an implementation of it. For each "cannot be spelled", a brute-force search over the
- * framework's own parameters (small ranges, executed in the framework) must find nothing that
- * explain does not offer.
+ * checks the spellings against the spec's text, not against an implementation of it.
  *
  * Without the Python frameworks the suite fails when CI is set and is skipped locally, with the
  * reason as the skipped test's name.

@@ -320,24 +320,23 @@ export function runProblem(c: SpellingCase, run: Run): string | null {
 
 /** Why a run differs from a reference output of a geometry, or null (float32 error bound). */
 export function runDiffers(geometry: ConvTransposeGeometry, reference: ReferenceResult, run: Run): string | null {
-  const c = { geometry, reference };
   if (run.status === 'error') return `${run.executor} raised ${run.message}`;
-  const expected = c.geometry.outputShape;
+  const expected = geometry.outputShape;
   if (run.shape.join(',') !== expected.join(',')) {
     return `${run.executor} returned shape [${run.shape.join(', ')}], expected [${expected.join(', ')}]`;
   }
-  const budget = { tolerance: AUTO_TOLERANCE, termCount: c.reference.termCount, absSum: c.reference.absSum };
+  const budget = { tolerance: AUTO_TOLERANCE, termCount: reference.termCount, absSum: reference.absSum };
   let bad = 0;
   let first = -1;
   run.data.forEach((value, index) => {
-    const want = c.reference.output[index]!;
+    const want = reference.output[index]!;
     if (!(Math.abs(value - want) <= allowedDifference(budget, want, index))) {
       bad += 1;
       if (first < 0) first = index;
     }
   });
   if (bad === 0) return null;
-  return `${run.executor}: ${bad}/${run.data.length} elements outside the float32 bound (first at ${first}: ${run.data[first]} vs ${c.reference.output[first]})`;
+  return `${run.executor}: ${bad}/${run.data.length} elements outside the float32 bound (first at ${first}: ${run.data[first]} vs ${reference.output[first]})`;
 }
 
 /**

@@ -39,8 +39,26 @@ const dilatedKernelEmulation = (runner: 'tfjs-node' | 'tfjs-cpu' | 'tfjs-wasm'):
   link: 'https://www.tensorflow.org/api_docs/python/tf/nn/conv2d_transpose',
 });
 
+/**
+ * tfjs-node's 3-D path (TensorFlow's Conv3DBackpropInputV2) returns NaN at zero-inserted output
+ * positions when the weights hold NaN or infinities: it multiplies inserted zeros (0 * NaN = NaN).
+ * Found by `fuzz --special`, recorded in cases/special/generated.yaml
+ * (fuzz-3d-k1-stride2-nan-weight); the 2-D path does not.
+ */
+const tfjsNode3dInsertedZeros: KnownDivergence = {
+  id: 'tfjs-node-3d-inserted-zero-nan',
+  runner: 'tfjs-node',
+  status: 'mismatch',
+  when: (geometry) => geometry.rank === 3 && geometry.axes.some((axis) => axis.stride > 1),
+  diagnoses: ['inserted-zero-nan'],
+  reason:
+    "TensorFlow's conv3d_transpose (Conv3DBackpropInputV2) gives NaN at zero-inserted positions when the weights hold NaN or Inf: it multiplies the inserted zeros (0 * NaN = NaN, IEEE 754 7.2), where the definition forms no product. Diagnosed 'Inf * 0 produced NaN at zero-inserted positions'; recorded in cases/special/generated.yaml.",
+  link: 'https://github.com/tensorflow/tensorflow/blob/v2.21.0/tensorflow/core/kernels/conv_grad_input_ops_3d.cc',
+};
+
 export const SPECIAL_VALUE_KNOWN: readonly KnownDivergence[] = [
   tfjsNodeDaz,
+  tfjsNode3dInsertedZeros,
   ...(['tfjs-node', 'tfjs-cpu', 'tfjs-wasm'] as const).map(dilatedKernelEmulation),
 ];
 
