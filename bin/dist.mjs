@@ -15,6 +15,8 @@ export const RECORD = path.join(DIST, 'build.json');
 /** What the build compiles (tsconfig.build.json's include) and the settings that shape its output. */
 export const SOURCE_DIRS = ['src', 'runners'];
 export const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json'];
+/** Packages the build copies into dist/node_modules as one file each (scripts/build.mjs). */
+export const BUNDLED_PACKAGES = ['yaml'];
 export const RECORD_VERSION = 1;
 
 /** [mtimeMs, size] of a file relative to the root. */
@@ -25,7 +27,7 @@ export function stamp(file) {
 
 /** The files the build depends on, relative to the root, '/'-separated, sorted. */
 export function sourceFiles() {
-  const files = [...CONFIG_FILES];
+  const files = [...CONFIG_FILES, ...BUNDLED_PACKAGES.map((name) => `node_modules/${name}/package.json`)];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const file = `${dir}/${entry.name}`;

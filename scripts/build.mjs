@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileLock } from './lib/lock.mjs';
-import { DIST, RECORD, RECORD_VERSION, ROOT, isFresh, sourceFiles, stamp } from '../bin/dist.mjs';
+import { BUNDLED_PACKAGES, DIST, RECORD, RECORD_VERSION, ROOT, isFresh, sourceFiles, stamp } from '../bin/dist.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
@@ -55,7 +55,59 @@ if (result.status !== 0) {
   process.stderr.write(result.stdout + result.stderr);
   process.exit(1);
 }
+bundlePackages();
 const temporary = `${RECORD}.${process.pid}.tmp`;
 fs.writeFileSync(temporary, `${JSON.stringify({ version: RECORD_VERSION, files }, null, 1)}\n`);
 fs.renameSync(temporary, RECORD);
 say(`compiled ${Object.keys(files).length} files to dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+/**
+ * yaml is ~70 CommonJS files, and loading them one by one took ~50 ms of every start (more than
+ * the rest of `tconv explain`). The build bundles each such package into one file in
+ * dist/node_modules/NAME, which Node's resolution finds first from dist/ files; the sources and
+ * the tests keep using node_modules/NAME. esbuild is tsx's own dependency; without it the
+ * build simply leaves the packages unbundled.
+ */
+function bundlePackages() {
+  let esbuild;
+  try {
+    esbuild = createRequire(createRequire(path.join(ROOT, 'package.json')).resolve('tsx/package.json'))('esbuild');
+  } catch {
+    say('esbuild not found: dependencies left unbundled (slower start)');
+    return;
+  }
+  const rootRequire = createRequire(path.join(ROOT, 'package.json'));
+  for (const name of BUNDLED_PACKAGES) {
+    const target = path.join(DIST, 'node_modules', name);
+    const { version } = JSON.parse(fs.readFileSync(rootRequire.resolve(`${name}/package.json`), 'utf8'));
+    // An ES module with the package's named exports: imported from ESM, a CommonJS bundle costs
+    // about what the files it replaces did (its exports are found by lexing it). The package's
+    // own `require`s (node:process) need a require in the bundle.
+    const names = Object.keys(rootRequire(name)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+    esbuild.buildSync({
+      stdin: {
+        contents: `import pkg from ${JSON.stringify(rootRequire.resolve(name))};\nexport const { ${names.join(', ')} } = pkg;\nexport default pkg;\n`,
+        resolveDir: ROOT,
+        sourcefile: `${name}-entry.mjs`,
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: {
+        js: "import { createRequire as __tconvRequire } from 'node:module'; const require = __tconvRequire(import.meta.url);",
+      },
+      outfile: path.join(target, 'index.js'),
+      logLevel: 'warning',
+    });
+    const manifest = {
+      name,
+      version,
+      private: true,
+      description: `${name} ${version} bundled by scripts/build.mjs`,
+      type: 'module',
+      exports: './index.js',
+    };
+    fs.writeFileSync(path.join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+}

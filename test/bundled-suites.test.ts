@@ -41,6 +41,7 @@ describe('tconv run cases (all runners)', () => {
       'torch/',
       'tfjs/',
       'webnn/',
+      'special/',
       'golden/tf/',
       'golden/keras/',
       'golden/onnx/',

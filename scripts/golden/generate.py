@@ -260,6 +260,8 @@ def write_yaml(path: str, description: str, cases: list[dict[str, Any]]) -> None
                     if entry.get("variant"):
                         out.append(f"        variant: {json.dumps(entry['variant'])}")
                     out.append(f"        status: {entry['status']}")
+                    if entry.get("intermittent"):
+                        out.append("        intermittent: true")
                     for sub in ("reason", "link"):
                         text = entry[sub]
                         if text in anchors:

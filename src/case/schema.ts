@@ -153,6 +153,11 @@ const expectedEntry: Schema = {
       description:
         'mismatch only: the diagnosis kind that must name it (e.g. subnormal-flushed, zero-sign, inserted-zero-nan, nan-not-propagated, float32-overflow); a mismatch diagnosed otherwise is unexpected',
     },
+    intermittent: {
+      kind: 'boolean',
+      description:
+        'the divergence shows on some runs only (e.g. the implementation reads memory it does not own): a pass is accepted, not an unexpected pass',
+    },
     link: { kind: 'string', description: 'an issue, spec clause or source line' },
   },
 };

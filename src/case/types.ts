@@ -60,6 +60,8 @@ export interface ExpectedDivergence {
   readonly link?: string;
   /** The diagnosis kind that must name the mismatch (data-dependent divergences: special values). */
   readonly diagnosis?: string;
+  /** Shows on some runs only: a pass is accepted (not an unexpected pass). */
+  readonly intermittent?: boolean;
 }
 
 /** A problem with a case, pointing at the field that causes it (mapped to file:line:col later). */

@@ -4,7 +4,8 @@
  * convolution, then a crop" (types.ts), so the difference is per axis: the hint computes
  * full[b' : b' + o'] where the case is full[b : b + o] (indices past the full size read as zeros,
  * plus bias). `shift` = b' - b and `sizeDelta` = o' - o per axis; the hint is the valid spelling of
- * the framework with the fewest output elements off (sum |sizeDelta|), then the smallest shift.
+ * the framework nearest in shape (sum over axes of |sizeDelta|), then in position (sum of |shift|):
+ * for Keras padding='same', s 2, k 3 (7 -> 14) in PyTorch, padding=1, output_padding=1.
  *
  * This file only searches each framework's rule (conventions.ts) for the parameters; spellings.ts
  * turns them into code with the same formatters as the exact spellings.
@@ -40,7 +41,7 @@ const params = (axis: AxisGeometry): AxisParams => ({
   dilation: axis.dilation,
 });
 
-/** [elements off, shift]: smaller is nearer (same shape first, then the smallest shift). */
+/** [size difference, shift]: smaller is nearer (same shape first, then the smallest shift). */
 const cost = (axis: AxisGeometry, window: AxisWindow): readonly [number, number] => [
   Math.abs(window.outputSize - axis.outputSize),
   Math.abs(window.beginCrop - axis.beginCrop),

@@ -1,6 +1,7 @@
 /**
- * Console output of `tconv run`: one line per case and variant as they finish (a live progress
- * line instead on a TTY), then a summary table and the details of each failure.
+ * Console output of `tconv run`: a line per failing variant as it finishes (every variant with
+ * --verbose; the live progress line is progress.ts), then a summary table and the details of
+ * each failure, from running totals (stream/tally.ts) or a report held in memory.
  */
 import { formatRunnerAgreement } from '../compare/index.js';
 import type { CaseReport, RunReport, VariantReport } from '../run/report.js';
@@ -34,10 +35,6 @@ export function variantLine(entry: CaseReport, variant: VariantReport): string {
 
 export function caseLines(entry: CaseReport): string[] {
   return entry.variants.map((variant) => variantLine(entry, variant));
-}
-
-export function progressLine(entry: CaseReport, done: number, total: number, failures: number): string {
-  return `[${done}/${total}] ${failures} failing  ${entry.id}`.slice(0, (process.stdout.columns ?? 100) - 1);
 }
 
 export function summaryTable(source: RunReport | RunTally): string[] {

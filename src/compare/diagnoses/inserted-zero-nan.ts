@@ -121,6 +121,9 @@ export const insertedZeroNanStep: DiagnosisStep = {
         : baseDetail;
       const nan = insertedZeroNan(input.geometry, input.tensors, zeros);
       const base = flushed ? operandsFlushed(input) : input.reference;
+      // No inserted zero meets a non-finite value here: nothing to tell apart (the flushed part
+      // alone is the subnormal-flush diagnosis).
+      if (!nan.some((flag, index) => flag === 1 && !Number.isNaN(base.output[index]!))) continue;
       const candidate = withNanAt(base, nan);
       const mismatched = candidateMismatches(input, candidate);
       if (classMismatches(input.reference.output, candidate, input.tolerance) === 0) {

@@ -40,19 +40,20 @@ const dilatedKernelEmulation = (runner: 'tfjs-node' | 'tfjs-cpu' | 'tfjs-wasm'):
 });
 
 /**
- * tfjs-node's 3-D path (TensorFlow's Conv3DBackpropInputV2) returns NaN at zero-inserted output
- * positions when the weights hold NaN or infinities: it multiplies inserted zeros (0 * NaN = NaN).
- * Found by `fuzz --special`, recorded in cases/special/generated.yaml
- * (fuzz-3d-k1-stride2-nan-weight); the 2-D path does not.
+ * tfjs-node's 3-D path (TensorFlow's Conv3DBackpropInputV2) returns NaN at zero-inserted or
+ * padding positions of its dense formulation when the weights hold NaN or infinities: it
+ * multiplies those zeros (0 * NaN = NaN), for some shapes (stride 1 too: a 2x5x1 kernel over a
+ * single input). Found by `fuzz --special`, recorded in cases/special/generated.yaml
+ * (fuzz-3d-k1-stride2-nan-weight); the 2-D path, and the literal 3-D probes of nan-inf.yaml, do not.
  */
 const tfjsNode3dInsertedZeros: KnownDivergence = {
   id: 'tfjs-node-3d-inserted-zero-nan',
   runner: 'tfjs-node',
   status: 'mismatch',
-  when: (geometry) => geometry.rank === 3 && geometry.axes.some((axis) => axis.stride > 1),
+  when: (geometry) => geometry.rank === 3,
   diagnoses: ['inserted-zero-nan'],
   reason:
-    "TensorFlow's conv3d_transpose (Conv3DBackpropInputV2) gives NaN at zero-inserted positions when the weights hold NaN or Inf: it multiplies the inserted zeros (0 * NaN = NaN, IEEE 754 7.2), where the definition forms no product. Diagnosed 'Inf * 0 produced NaN at zero-inserted positions'; recorded in cases/special/generated.yaml.",
+    "TensorFlow's conv3d_transpose (Conv3DBackpropInputV2) gives NaN at zero-inserted or padding positions when the weights hold NaN or Inf (for some shapes): it multiplies those zeros (0 * NaN = NaN, IEEE 754 7.2), where the definition forms no product. Diagnosed 'Inf * 0 produced NaN at zero-inserted positions'; recorded in cases/special/generated.yaml.",
   link: 'https://github.com/tensorflow/tensorflow/blob/v2.21.0/tensorflow/core/kernels/conv_grad_input_ops_3d.cc',
 };
 
