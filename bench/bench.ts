@@ -22,6 +22,8 @@ import { benchLayers, type BenchLayer } from './layers.js';
 import { measureFuzzThroughput } from '../src/fuzz/throughput.js';
 import { measurePeak, type MachinePeak } from './peak.js';
 import { externalThroughput } from './external.js';
+import { measureRunScale } from './scale.js';
+import { cliStart } from './start.js';
 
 interface BenchOptions {
   readonly json: boolean;
@@ -258,11 +260,14 @@ async function main(): Promise<void> {
   await shutdownReferenceWorkers();
   const fuzz = await fuzzThroughput(options);
   const external = options.noFuzz ? { line: '', figures: {} } : await externalThroughput(options.json);
+  const scale = await measureRunScale({ quiet: options.json });
+  const start = cliStart(options.json);
   const conditions = machineConditions(options);
-  const figures = { figures: { ...conditions.figures, ...fuzz.figures, ...external.figures } };
-  const text = [formatTable(all, peak), peak.description, fuzz.line, external.line, conditions.line]
-    .filter(Boolean)
-    .join('\n');
+  const figures = {
+    figures: { ...conditions.figures, ...fuzz.figures, ...external.figures, ...scale.figures, ...start.figures },
+  };
+  const lines = [fuzz.line, external.line, scale.line, start.line];
+  const text = [formatTable(all, peak), peak.description, ...lines, conditions.line].filter(Boolean).join('\n');
   process.stdout.write((options.json ? formatJson(all, figures, peak) : text) + '\n');
 }
 

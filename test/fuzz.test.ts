@@ -150,12 +150,16 @@ describe('known divergences', () => {
         for (const { variant } of plan.expressions) {
           const listed = entry.spec.expected?.find(
             (expected) =>
-              expected.runner === runner && (expected.variant === undefined || expected.variant === variant),
+              expected.runner === runner &&
+              (expected.variant === undefined || expected.variant === variant) &&
+              // Data-dependent divergences (special values) are matched by diagnosis (known/special.ts).
+              expected.diagnosis === undefined,
           );
           const predicate = KNOWN_DIVERGENCES.find(
             (known) =>
               known.runner === runner &&
               (known.variant === undefined || known.variant === variant) &&
+              known.diagnoses === undefined &&
               known.when(entry.geometry),
           );
           if (listed) recorded++;
@@ -179,6 +183,7 @@ const knownFor = (runner: string, variant: string, spec: CaseSpec): KnownDiverge
   if (!resolved.ok) throw new Error(resolved.issues.map((issue) => issue.message).join('; '));
   return KNOWN_DIVERGENCES.find(
     (known) =>
+      known.diagnoses === undefined &&
       known.runner === runner &&
       (known.variant === undefined || known.variant === variant) &&
       known.when(resolved.geometry),
@@ -206,12 +211,16 @@ describe('known tfjs divergences', () => {
         for (const { variant } of planned.plans) {
           const listed = entry.spec.expected?.find(
             (expected) =>
-              expected.runner === runner && (expected.variant === undefined || expected.variant === variant),
+              expected.runner === runner &&
+              (expected.variant === undefined || expected.variant === variant) &&
+              // Data-dependent divergences (special values) are matched by diagnosis (known/special.ts).
+              expected.diagnosis === undefined,
           );
           const predicate = KNOWN_DIVERGENCES.find(
             (known) =>
               known.runner === runner &&
               (known.variant === undefined || known.variant === variant) &&
+              known.diagnoses === undefined &&
               known.when(entry.geometry),
           );
           if (listed) recorded++;
