@@ -5,14 +5,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { literalDataIssues } from '../data/tensors.js';
-import { stableHash } from '../data/random.js';
 import { EXIT, UserError, type Diagnostic } from '../errors.js';
-import { resolveGeometry } from '../geometry/resolve.js';
 import type { ConvTransposeGeometry } from '../geometry/types.js';
+import { loadItemByItem } from './loadByItem.js';
 import { formatPath, locate } from './locate.js';
-import { sizeCulprit } from './sizeCulprit.js';
-import { caseFileSchema, REQUIRED_CASE_FIELDS } from './schema.js';
+import { numericTensors, resolveCaseEntry, type CaseFileSource } from './resolveCase.js';
+import { caseFileSchema } from './schema.js';
 import { validate, type FieldPath, type SchemaError } from './schemaDsl.js';
 import type { CaseSpec } from './types.js';
 
@@ -62,16 +60,19 @@ interface ParsedFile {
   readonly value: unknown;
 }
 
-function parse(path: string): ParsedFile {
-  let text: string;
+/** The file's text; an unreadable file is a located user error. */
+function readCaseText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new UserError(`${path}: cannot read the case file (${code})`, EXIT.invalidInput, [
       { file: path, message: `cannot read the case file (${code})` },
     ]);
   }
+}
+
+function parse(path: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -113,30 +114,20 @@ interface RawFile {
   readonly cases: Record<string, unknown>[];
 }
 
-const SPECIAL_STRINGS: Readonly<Record<string, number>> = {
-  NaN: Number.NaN,
-  Infinity: Number.POSITIVE_INFINITY,
-  '-Infinity': Number.NEGATIVE_INFINITY,
-};
-
-/** Literal tensors (validated) with "NaN" / "Infinity" / "-Infinity" strings turned into numbers, in place. */
-function numericTensors(fields: Record<string, unknown>): void {
-  const convert = (holder: unknown, keys: readonly string[]): void => {
-    if (typeof holder !== 'object' || holder === null) return;
-    const record = holder as Record<string, unknown>;
-    for (const key of keys) {
-      const values = record[key];
-      if (Array.isArray(values) && values.some((value) => typeof value === 'string')) {
-        record[key] = values.map((value: unknown) => (typeof value === 'string' ? SPECIAL_STRINGS[value] : value));
-      }
-    }
-  };
-  convert(fields['data'], ['input', 'weight', 'bias']);
-  convert(fields['expect'], ['output']);
+/**
+ * Reads a case file. A well-formed file is read case by case (memory of one case's YAML at a
+ * time); otherwise, or when anything in it is wrong, it is parsed whole, which locates every
+ * problem exactly as always.
+ */
+export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
+  const text = readCaseText(path);
+  const fileId = fileIdOf(path);
+  return loadItemByItem(text, { path, fileId, options }) ?? loadWhole(text, { path, fileId, options });
 }
 
-export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
-  const parsed = parse(path);
+function loadWhole(text: string, file: CaseFileSource): LoadedFile {
+  const { path } = file;
+  const parsed = parse(path, text);
   const schemaErrors = validate(caseFileSchema, parsed.value);
   if (schemaErrors.length > 0) {
     const diagnostics = schemaErrors.map((error) => schemaDiagnostic(parsed, path, error));
@@ -145,46 +136,13 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
   const raw = parsed.value as RawFile;
   if (raw.defaults) numericTensors(raw.defaults);
   raw.cases.forEach(numericTensors);
-  const fileId = fileIdOf(path);
   const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, number>();
+  const context = { ...file, ...(raw.defaults ? { defaults: raw.defaults } : {}), seen: new Map<string, number>() };
   const cases: LoadedCase[] = [];
   raw.cases.forEach((rawCase, index) => {
-    const spec = { ...raw.defaults, ...rawCase } as unknown as CaseSpec;
-    // A field's problem points at the case when the case sets it, else at `defaults`.
-    const fieldPath = (field: string): FieldPath => {
-      const top = field.split('.')[0]!;
-      const base: FieldPath =
-        top in rawCase || !(raw.defaults && top in raw.defaults) ? ['cases', index] : ['defaults'];
-      return [...base, ...field.split('.')];
-    };
-    const report = (field: string, message: string): void => {
-      const at = fieldPath(field);
-      // Several cases may inherit the same field: say which one the problem is in.
-      const which = at[0] === 'defaults' ? ` (in case '${spec.name}', inherited from defaults)` : '';
-      diagnostics.push(diagnosticAt(parsed, path, at, message + which));
-    };
-    const missing = REQUIRED_CASE_FIELDS.filter((field) => spec[field] === undefined);
-    if (missing.length > 0) {
-      for (const field of missing) {
-        diagnostics.push(
-          diagnosticAt(
-            parsed,
-            path,
-            ['cases', index],
-            `expected the required field '${field}' (in the case or in defaults), found nothing`,
-          ),
-        );
-      }
-      return;
-    }
-    const previous = seen.get(spec.name);
-    if (previous !== undefined) {
-      report('name', `duplicate case name '${spec.name}' (also cases[${previous}])`);
-      return;
-    }
-    seen.set(spec.name, index);
-    const loaded = loadCase(spec, fileId, path, options, report);
+    const loaded = resolveCaseEntry(rawCase, index, context, (at, message) =>
+      diagnostics.push(diagnosticAt(parsed, path, at, message)),
+    );
     if (loaded) {
       const line = locate(parsed.document, parsed.lineCounter, ['cases', index])?.line ?? 0;
       cases.push({ ...loaded, line });
@@ -193,55 +151,7 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
   if (diagnostics.length > 0) {
     throw new UserError(`${path}: invalid case(s)`, EXIT.invalidInput, diagnostics);
   }
-  return { path, fileId, description: raw.description, cases };
-}
-
-function loadCase(
-  spec: CaseSpec,
-  fileId: string,
-  path: string,
-  options: LoadOptions,
-  report: (field: string, message: string) => void,
-): Omit<LoadedCase, 'line'> | null {
-  if (spec.tolerance?.ulp !== undefined && (spec.tolerance.atol !== undefined || spec.tolerance.rtol !== undefined)) {
-    report('tolerance', 'give either {ulp} or {atol, rtol}, not both');
-  }
-  const resolved = resolveGeometry(spec);
-  if (!resolved.ok) {
-    for (const issue of resolved.issues) report(issue.field, issue.message);
-    return null;
-  }
-  const { geometry } = resolved;
-  const sizes: ['input' | 'weight' | 'output', number, readonly number[]][] = [
-    ['input', geometry.inputElements, geometry.inputShape],
-    ['weight', geometry.weightElements, geometry.weightShape],
-    ['output', geometry.outputElements, geometry.outputShape],
-  ];
-  for (const [what, elements, shape] of sizes) {
-    // Not a safe integer: sizes from huge (safe) strides or dilations, whatever --max-elements says.
-    if (!Number.isSafeInteger(elements) || elements > options.maxElements) {
-      const limit =
-        elements > options.maxElements
-          ? `above the limit of ${options.maxElements} (raise it with --max-elements or TCONV_MAX_ELEMENTS)`
-          : `more than can be indexed exactly (2^53 - 1)`;
-      report(
-        sizeCulprit(what, spec, geometry),
-        `the ${what} tensor [${shape.join(', ')}] has ${elements} elements, ${limit}`,
-      );
-      return null;
-    }
-  }
-  const dataIssues = literalDataIssues(spec, geometry);
-  for (const issue of dataIssues) report(issue.field, issue.message);
-  if (dataIssues.length > 0) return null;
-  return {
-    id: `${fileId}/${spec.name}`,
-    file: path,
-    fileId,
-    spec,
-    geometry,
-    seed: spec.seed ?? stableHash(`${fileId}/${spec.name}`),
-  };
+  return { path, fileId: file.fileId, description: raw.description, cases };
 }
 
 /** Expands directories into their .yaml/.yml files (sorted, recursive). */

@@ -248,14 +248,18 @@ export const caseSchema: Schema = {
 /** `defaults` may hold any case field except the case's name. */
 const defaultsProperties = Object.fromEntries(Object.entries(caseProperties).filter(([name]) => name !== 'name'));
 
+const fileHeadProperties: Readonly<Record<string, Schema>> = {
+  $schema: { kind: 'string', description: 'Path or URL of this JSON Schema (for editors).' },
+  description: { kind: 'string', description: 'What this file covers.' },
+  defaults: { kind: 'object', properties: defaultsProperties, description: 'Fields every case inherits.' },
+};
+
+/** A case file but its cases (a large file is read one case at a time, each against caseSchema). */
+export const caseFileHeadSchema: Schema = { kind: 'object', required: ['description'], properties: fileHeadProperties };
+
 export const caseFileSchema: Schema = {
   kind: 'object',
   description: 'A tconv case file (schema v1): transposed convolutions to run and compare.',
   required: ['description', 'cases'],
-  properties: {
-    $schema: { kind: 'string', description: 'Path or URL of this JSON Schema (for editors).' },
-    description: { kind: 'string', description: 'What this file covers.' },
-    defaults: { kind: 'object', properties: defaultsProperties, description: 'Fields every case inherits.' },
-    cases: { kind: 'array', items: caseSchema, minItems: 1 },
-  },
+  properties: { ...fileHeadProperties, cases: { kind: 'array', items: caseSchema, minItems: 1 } },
 };
