@@ -14,6 +14,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import type { CaseTensors } from '../src/tensor.js';
 import { onnxPlan } from './onnx/call.js';
+import { executeOnnxBatch } from './onnx/batch.js';
 import { executeOnnx, type OnnxEngine } from './onnx/execute.js';
 import { buildConvTransposeModel } from './onnx/model.js';
 import { messageOf, sessionCache } from './onnx/session.js';
@@ -93,9 +94,10 @@ export function loadOrtWeb(): Promise<OrtWeb> {
   return ortWeb;
 }
 
-const webSessions = sessionCache<InferenceSession>((bytes) =>
-  loadOrtWeb().then((ort) => ort.InferenceSession.create(bytes, WEB_SESSION_OPTIONS)),
-);
+const createWebSession = (bytes: Uint8Array): Promise<InferenceSession> =>
+  loadOrtWeb().then((ort) => ort.InferenceSession.create(bytes, WEB_SESSION_OPTIONS));
+
+const webSessions = sessionCache<InferenceSession>(createWebSession);
 
 /** The cached onnxruntime-web session for these model bytes; a rejected creation is not cached. */
 export const webSessionFor = webSessions.sessionFor;
@@ -105,6 +107,7 @@ const engine: OnnxEngine = {
   name: 'onnxruntime-web',
   load: loadOrtWeb,
   sessionFor: webSessionFor,
+  createSession: createWebSession,
   runOptions: WEB_RUN_OPTIONS,
 };
 
@@ -118,4 +121,5 @@ export const onnxruntimeWebRunner: Runner = {
   },
   execute: (geometry: ConvTransposeGeometry, expression: Expression, tensors: CaseTensors): Promise<ExecuteResult> =>
     executeOnnx(engine, geometry, expression, tensors),
+  executeBatch: (requests) => executeOnnxBatch(engine, requests),
 };

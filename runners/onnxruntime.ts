@@ -6,10 +6,11 @@
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import { onnxPlan } from './onnx/call.js';
 import { executeOnnx, variantModel, type OnnxEngine } from './onnx/execute.js';
-import { loadOrt, ortPackageVersion, sessionFor } from './onnx/session.js';
+import { executeOnnxBatch } from './onnx/batch.js';
+import { createSession, loadOrt, ortPackageVersion, sessionFor } from './onnx/session.js';
 import type { Runner } from './types.js';
 
-const NATIVE_ENGINE: OnnxEngine = { name: 'onnxruntime', load: loadOrt, sessionFor };
+const NATIVE_ENGINE: OnnxEngine = { name: 'onnxruntime', load: loadOrt, sessionFor, createSession };
 
 /** The model bytes of one variant; throws (a harness bug, not ORT's) for an unknown variant. */
 export function modelFor(geometry: ConvTransposeGeometry, variant: string): Uint8Array {
@@ -25,4 +26,5 @@ export const onnxruntimeRunner: Runner = {
     return `onnxruntime-node ${await ortPackageVersion()}`;
   },
   execute: (geometry, expression, tensors) => executeOnnx(NATIVE_ENGINE, geometry, expression, tensors),
+  executeBatch: (requests) => executeOnnxBatch(NATIVE_ENGINE, requests),
 };

@@ -41,6 +41,13 @@ export type ExecuteResult =
   | { readonly status: 'crashed'; readonly signal: string; readonly stderrTail: string }
   | { readonly status: 'timeout'; readonly timeoutMs: number };
 
+/** One variant to execute: the case's geometry and tensors, and the planned expression. */
+export interface ExecuteRequest {
+  readonly geometry: ConvTransposeGeometry;
+  readonly expression: Expression;
+  readonly tensors: CaseTensors;
+}
+
 export interface Runner {
   readonly name: RunnerName;
   /**
@@ -54,4 +61,11 @@ export interface Runner {
   /** Loads the framework; returns its version or throws with what is missing. */
   load(): Promise<string>;
   execute(geometry: ConvTransposeGeometry, expression: Expression, tensors: CaseTensors): Promise<ExecuteResult>;
+  /**
+   * Optional: several variants (of one or more cases) in one native call, e.g. one ONNX graph
+   * with a node per variant, so that per-call costs (session creation) are paid once. Each result
+   * must equal what `execute` returns for that request alone. Used by fuzzing; `run` keeps
+   * per-variant calls (and timings).
+   */
+  executeBatch?(requests: readonly ExecuteRequest[]): Promise<ExecuteResult[]>;
 }

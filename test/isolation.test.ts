@@ -6,7 +6,7 @@ import { caseTensors } from '../src/data/tensors.js';
 import type { CaseSpec } from '../src/case/types.js';
 import { openIsolatedSession } from '../runners/host/session.js';
 import type { RunnerSession } from '../src/run/session.js';
-import { crashingRunner } from './fixtures/crashing-runner.js';
+import { crashingBatchRunner, crashingRunner } from './fixtures/crashing-runner.js';
 
 const source = {
   modulePath: fileURLToPath(new URL('./fixtures/crashing-runner.ts', import.meta.url)),
@@ -46,4 +46,24 @@ describe('runner isolation', () => {
     expect(hung.outcome).toEqual({ status: 'timeout', timeoutMs: 5_000 });
     expect((await runBatch(session, 1)).outcome.status).toBe('ok');
   }, 60_000);
+
+  for (const exportName of ['crashingRunner', 'crashingBatchRunner'] as const) {
+    it(`blames only the variant that crashes or hangs in a batch (${exportName})`, async () => {
+      const runner = exportName === 'crashingRunner' ? crashingRunner : crashingBatchRunner;
+      const batched = await openIsolatedSession(runner, { ...source, exportName }, 2_000, {
+        maxBatch: 16,
+        together: true,
+      });
+      try {
+        // Queued at once: they travel to the child in one or two messages.
+        const outcomes = await Promise.all([1, 3, 2, 4, 1, 2].map((batch) => runBatch(batched, batch)));
+        expect(outcomes.map((result) => result.outcome.status)).toEqual(['ok', 'crashed', 'ok', 'timeout', 'ok', 'ok']);
+        expect(outcomes[1]!.outcome).toMatchObject({ signal: 'SIGABRT' });
+        expect(outcomes[3]!.outcome).toEqual({ status: 'timeout', timeoutMs: 2_000 });
+        expect((await runBatch(batched, 2)).outcome.status).toBe('ok');
+      } finally {
+        await batched.close();
+      }
+    }, 90_000);
+  }
 });

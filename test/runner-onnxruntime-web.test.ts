@@ -76,7 +76,7 @@ describe('loading', () => {
         modulePath: fileURLToPath(new URL('../runners/onnxruntime-web.ts', import.meta.url)),
         exportName: 'onnxruntimeWebRunner',
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
     try {
       expect(await child.start()).toMatch(/^onnxruntime-web 1\.30\.\d+ \(wasm, 1 thread\)$/);

@@ -1,10 +1,10 @@
 /**
- * The child process side: loads one runner and executes expressions on request. A native crash
+ * The child process side: loads one runner and executes variants on request. A native crash
  * here (abort, signal) ends only this process; the parent reports it and starts a new one.
  */
 import { pathToFileURL } from 'node:url';
-import type { Runner } from '../types.js';
-import type { HostReply, HostRequest, RunnerSource } from './protocol.js';
+import type { ExecuteResult, Runner } from '../types.js';
+import type { HostReply, HostRequest, ItemResult, RunItem, RunnerSource } from './protocol.js';
 
 let runner: Runner | undefined;
 
@@ -19,22 +19,50 @@ async function load(source: RunnerSource): Promise<void> {
     if (!candidate) throw new Error(`${source.modulePath} does not export '${source.exportName}'`);
     const version = await candidate.load();
     runner = candidate;
-    reply({ type: 'loaded', version });
+    reply({ type: 'loaded', version, executesTogether: candidate.executeBatch !== undefined });
   } catch (error) {
     reply({ type: 'load-failed', message: (error as Error).message });
   }
 }
 
-async function run(request: Extract<HostRequest, { type: 'run' }>): Promise<void> {
+const errorResult = (error: unknown): ExecuteResult => ({
+  status: 'error',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+async function runOne(item: RunItem): Promise<ItemResult> {
   const started = performance.now();
-  let result;
+  let result: ExecuteResult;
   try {
     if (!runner) throw new Error('runner not loaded');
-    result = await runner.execute(request.geometry, request.expression, request.tensors);
+    result = await runner.execute(item.geometry, item.expression, item.tensors);
   } catch (error) {
-    result = { status: 'error' as const, message: (error as Error).message };
+    result = errorResult(error);
   }
-  reply({ type: 'result', id: request.id, result, wallMs: performance.now() - started });
+  return { id: item.id, result, wallMs: performance.now() - started };
+}
+
+/** All items in one native call; a throw is every item's error (the runner returns its own). */
+async function runTogether(items: readonly RunItem[]): Promise<ItemResult[]> {
+  const started = performance.now();
+  let results: readonly ExecuteResult[];
+  try {
+    if (!runner?.executeBatch) throw new Error('runner cannot execute variants together');
+    results = await runner.executeBatch(items);
+  } catch (error) {
+    results = items.map(() => errorResult(error));
+  }
+  const wallMs = (performance.now() - started) / items.length;
+  return items.map((item, index) => ({ id: item.id, result: results[index] ?? errorResult('no result'), wallMs }));
+}
+
+async function run(request: Extract<HostRequest, { type: 'run' }>): Promise<void> {
+  if (request.together && request.items.length > 1 && runner?.executeBatch) {
+    reply({ type: 'results', results: await runTogether(request.items) });
+    return;
+  }
+  // One reply per item, as it finishes: the parent's timeout restarts at each.
+  for (const item of request.items) reply({ type: 'results', results: [await runOne(item)] });
 }
 
 process.on('message', (message: HostRequest) => {

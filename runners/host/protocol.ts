@@ -9,17 +9,34 @@ export interface RunnerSource {
   readonly exportName: string;
 }
 
+/** One variant to execute. Items of one case share their tensors (cloned once per message). */
+export interface RunItem {
+  readonly id: number;
+  readonly geometry: ConvTransposeGeometry;
+  readonly expression: Expression;
+  readonly tensors: CaseTensors;
+}
+
+export interface ItemResult {
+  readonly id: number;
+  readonly result: ExecuteResult;
+  /** Wall time inside the child; items executed together share the batch's time evenly. */
+  readonly wallMs: number;
+}
+
 export type HostRequest =
   | { readonly type: 'load'; readonly source: RunnerSource }
   | {
       readonly type: 'run';
-      readonly id: number;
-      readonly geometry: ConvTransposeGeometry;
-      readonly expression: Expression;
-      readonly tensors: CaseTensors;
+      readonly items: readonly RunItem[];
+      /**
+       * Execute the items as one native call when the runner can (Runner.executeBatch), and
+       * reply once for all; otherwise one after the other, one reply per item.
+       */
+      readonly together: boolean;
     };
 
 export type HostReply =
-  | { readonly type: 'loaded'; readonly version: string }
+  | { readonly type: 'loaded'; readonly version: string; readonly executesTogether: boolean }
   | { readonly type: 'load-failed'; readonly message: string }
-  | { readonly type: 'result'; readonly id: number; readonly result: ExecuteResult; readonly wallMs: number };
+  | { readonly type: 'results'; readonly results: readonly ItemResult[] };

@@ -7,6 +7,13 @@ import type { RunnerSource } from './protocol.js';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+export interface IsolatedSessionOptions {
+  /** Variants per message to the child (default 1). Above 1, a case's variants are queued at once. */
+  readonly maxBatch?: number;
+  /** Let the runner execute a batch as one native call (Runner.executeBatch). */
+  readonly together?: boolean;
+}
+
 function toOutcome(outcome: ProcessOutcome): VariantOutcome {
   switch (outcome.kind) {
     case 'result':
@@ -22,8 +29,10 @@ export async function openIsolatedSession(
   runner: Runner,
   source: RunnerSource,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  options: IsolatedSessionOptions = {},
 ): Promise<RunnerSession> {
-  const child = new RunnerProcess(source, timeoutMs);
+  const maxBatch = options.maxBatch ?? 1;
+  const child = new RunnerProcess(source, { timeoutMs, maxBatch, together: options.together ?? false });
   const version = await child.start();
   return plannedSession(
     runner,
@@ -35,5 +44,8 @@ export async function openIsolatedSession(
       return { outcome: toOutcome(outcome), wallMs };
     },
     () => child.close(),
+    // Batching needs the case's variants queued together.
+    maxBatch > 1 ? Number.MAX_SAFE_INTEGER : 1,
+    true,
   );
 }

@@ -10,7 +10,7 @@ import type { CaseTensors } from '../../src/tensor.js';
 import type { ExecuteResult, Expression } from '../types.js';
 import { expressibleSpellings, onnxShapes } from './call.js';
 import { channelsFirstToLast, channelsLastShape, channelsLastToFirst } from '../../src/layout.js';
-import { buildConvTransposeModel } from './model.js';
+import { buildConvTransposeModel, type ConvTransposeNode } from './model.js';
 import { messageOf } from './session.js';
 
 /** What the shared code needs of an `ort` module. */
@@ -25,16 +25,24 @@ export interface OnnxEngine {
   readonly load: () => Promise<OrtTensorApi>;
   /** The engine's cached session for these model bytes. */
   readonly sessionFor: (bytes: Uint8Array) => Promise<InferenceSession>;
+  /** A new session, not cached (a batch's graph is used once; runners/onnx/batch.ts). */
+  readonly createSession?: (bytes: Uint8Array) => Promise<InferenceSession>;
   /** Passed to session.run (onnxruntime-web logs kernel errors at the run's severity). */
   readonly runOptions?: InferenceSession.RunOptions;
 }
 
-/** The model bytes of one variant; throws (a harness bug, not ORT's) for an unknown variant. */
-export function variantModel(runnerName: string, geometry: ConvTransposeGeometry, variant: string): Uint8Array {
+/** The node of one variant; throws (a harness bug, not ORT's) for an unknown variant. */
+export function variantNode(runnerName: string, geometry: ConvTransposeGeometry, variant: string): ConvTransposeNode {
   const spelling = expressibleSpellings(geometry).find((candidate) => candidate.form === variant);
   if (!spelling) throw new Error(`${runnerName}: no expressible ONNX spelling '${variant}' for this geometry`);
   const { X, W, B } = onnxShapes(geometry);
-  return buildConvTransposeModel(spelling.onnx, { X, W, B });
+  return { attributes: spelling.onnx, shapes: { X, W, B } };
+}
+
+/** The model bytes of one variant; throws (a harness bug, not ORT's) for an unknown variant. */
+export function variantModel(runnerName: string, geometry: ConvTransposeGeometry, variant: string): Uint8Array {
+  const { attributes, shapes } = variantNode(runnerName, geometry, variant);
+  return buildConvTransposeModel(attributes, shapes);
 }
 
 /** X, W[, B] as the model's inputs; X moved to channels-first when the case is channels-last. */

@@ -56,28 +56,64 @@ function floatOutput(name: string): proto.IValueInfoProto {
   return { name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } };
 }
 
-export function buildConvTransposeModel(attributes: OnnxAttributes, shapes: ModelShapes): Uint8Array {
-  const inputs = [floatInput('X', shapes.X), floatInput('W', shapes.W)];
-  if (shapes.B) inputs.push(floatInput('B', shapes.B));
+/** One ConvTranspose node of a graph: its attributes and input shapes. */
+export interface ConvTransposeNode {
+  readonly attributes: OnnxAttributes;
+  readonly shapes: ModelShapes;
+}
+
+/** Names of node `index`'s tensors in a graph of several nodes: X_3, W_3, B_3 -> Y_3. */
+export const batchNames = (
+  index: number,
+): { readonly X: string; readonly W: string; readonly B: string; readonly Y: string; readonly node: string } => ({
+  X: `X_${index}`,
+  W: `W_${index}`,
+  B: `B_${index}`,
+  Y: `Y_${index}`,
+  node: `conv_transpose_${index}`,
+});
+
+const SINGLE_NAMES = { X: 'X', W: 'W', B: 'B', Y: 'Y', node: 'conv_transpose' } as const;
+
+function encodeModel(parts: readonly { node: ConvTransposeNode; names: ReturnType<typeof batchNames> }[]): Uint8Array {
+  const inputs: proto.IValueInfoProto[] = [];
+  const nodes: proto.INodeProto[] = [];
+  for (const { node, names } of parts) {
+    const own = [floatInput(names.X, node.shapes.X), floatInput(names.W, node.shapes.W)];
+    if (node.shapes.B) own.push(floatInput(names.B, node.shapes.B));
+    inputs.push(...own);
+    nodes.push({
+      name: names.node,
+      opType: 'ConvTranspose',
+      input: own.map((input) => input.name ?? ''),
+      output: [names.Y],
+      attribute: encodeAttributes(node.attributes),
+    });
+  }
   const model = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
     producerName: 'tconv',
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     graph: {
       name: 'tconv_conv_transpose',
-      node: [
-        {
-          name: 'conv_transpose',
-          opType: 'ConvTranspose',
-          input: inputs.map((input) => input.name ?? ''),
-          output: ['Y'],
-          attribute: encodeAttributes(attributes),
-        },
-      ],
+      node: nodes,
       input: inputs,
-      output: [floatOutput('Y')],
+      output: parts.map(({ names }) => floatOutput(names.Y)),
     },
   });
   // finish() may return a Buffer view into protobufjs's shared pool: copy it out.
   return new Uint8Array(onnx.ModelProto.encode(model).finish());
+}
+
+export function buildConvTransposeModel(attributes: OnnxAttributes, shapes: ModelShapes): Uint8Array {
+  return encodeModel([{ node: { attributes, shapes }, names: SINGLE_NAMES }]);
+}
+
+/**
+ * Independent nodes in one graph (node i reads X_i, W_i[, B_i] and writes Y_i): one session for
+ * many variants. Nothing connects the nodes, so no graph optimisation rewrites one of them, and
+ * each runs the same ConvTranspose kernel it runs alone.
+ */
+export function buildConvTransposeBatchModel(nodes: readonly ConvTransposeNode[]): Uint8Array {
+  return encodeModel(nodes.map((node, index) => ({ node, names: batchNames(index) })));
 }

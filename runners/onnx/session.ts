@@ -91,9 +91,11 @@ export function sessionCache<S extends { release(): Promise<void> }>(
   };
 }
 
-const nativeSessions = sessionCache<InferenceSession>((bytes) =>
-  loadOrt().then((ort) => ort.InferenceSession.create(bytes, SESSION_OPTIONS)),
-);
+/** A new onnxruntime-node session, not cached (runners/onnx/batch.ts). */
+export const createSession = (bytes: Uint8Array): Promise<InferenceSession> =>
+  loadOrt().then((ort) => ort.InferenceSession.create(bytes, SESSION_OPTIONS));
+
+const nativeSessions = sessionCache<InferenceSession>(createSession);
 
 /** The cached onnxruntime-node session for these model bytes; a rejected creation is not cached. */
 export const sessionFor = nativeSessions.sessionFor;

@@ -14,11 +14,18 @@ export const RECYCLED_RUNNERS: ReadonlySet<string> = new Set(['onnxruntime', 'on
 export const DEFAULT_RECYCLE_EVERY = 500;
 /** Per-variant timeout of native runners during fuzzing: cases are small, a hang is a finding. */
 export const DEFAULT_FUZZ_TIMEOUT_MS = 10_000;
+/**
+ * Variants per message to a runner process while fuzzing: what is queued when the process is
+ * free goes at once, and onnxruntime runs it as one graph (runners/onnx/batch.ts).
+ */
+export const DEFAULT_FUZZ_BATCH = 32;
 
 export interface FuzzSessionOptions {
   readonly timeoutMs?: number;
   /** Cases after which a recycled runner's process is replaced (0: never). */
   readonly recycleEvery?: number;
+  /** Variants per message to a runner process (default DEFAULT_FUZZ_BATCH; 1: no batching). */
+  readonly batch?: number;
 }
 
 /** A session replaced by a fresh one every `every` cases, without waiting for the replacement. */
@@ -45,6 +52,10 @@ export class RecyclingSession implements RunnerSession {
 
   get version(): string {
     return this.current.version;
+  }
+
+  get queuesCases(): boolean {
+    return this.current.queuesCases ?? false;
   }
 
   runCase(...args: Parameters<RunnerSession['runCase']>): ReturnType<RunnerSession['runCase']> {
@@ -91,7 +102,8 @@ export async function openFuzzSessions(
   const sessions: RunnerSession[] = [];
   try {
     for (const name of names.filter((runner) => runner !== 'reference')) {
-      const open = (): Promise<RunnerSession> => openSession(name, { timeoutMs });
+      const batch = options.batch ?? DEFAULT_FUZZ_BATCH;
+      const open = (): Promise<RunnerSession> => openSession(name, { timeoutMs, batch });
       const first = await open();
       sessions.push(RECYCLED_RUNNERS.has(name) && every > 0 ? new RecyclingSession(first, open, every) : first);
     }

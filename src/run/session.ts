@@ -12,6 +12,12 @@ export interface RunnerSession {
   readonly version: string;
   runCase(geometry: ConvTransposeGeometry, tensors: CaseTensors): Promise<VariantResult[]>;
   close(): Promise<void>;
+  /**
+   * runCase may be called again before the previous call settles: the session queues the work
+   * itself (a runner process's queue, runners/host/process.ts). Otherwise callers that overlap
+   * cases serialize them (src/fuzz/loop/serialized.ts).
+   */
+  readonly queuesCases?: boolean;
 }
 
 /** Executes one planned expression; the session measures nothing itself. */
@@ -29,10 +35,12 @@ export function plannedSession(
   close: () => Promise<void>,
   /** Expressions of one case executed at once (an executor that pipelines says how many). */
   concurrency = 1,
+  queuesCases = false,
 ): RunnerSession {
   return {
     runner,
     version,
+    queuesCases,
     runCase: (geometry, tensors) =>
       runPlanned(runner, version, geometry, concurrency, (expression) => execute(geometry, expression, tensors)),
     close,

@@ -6,6 +6,11 @@ import { openInProcessSession, type RunnerSession } from './session.js';
 export interface SessionOptions {
   /** Per-case timeout of isolated runners, in milliseconds. */
   readonly timeoutMs?: number;
+  /**
+   * Isolated runners: variants per message to the child, executed together when the runner can
+   * (Runner.executeBatch). Default 1 (one variant per request, each timed on its own).
+   */
+  readonly batch?: number;
 }
 
 /** Opens a runner by name; unknown names are usage errors (2), unloadable runners exit 3. */
@@ -20,7 +25,10 @@ export async function openSession(name: string, options: SessionOptions = {}): P
   try {
     if (entry.open) return await entry.open({ timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     return entry.runner.isolated && entry.source
-      ? await openIsolatedSession(entry.runner, entry.source, options.timeoutMs)
+      ? await openIsolatedSession(entry.runner, entry.source, options.timeoutMs, {
+          maxBatch: options.batch ?? 1,
+          together: (options.batch ?? 1) > 1,
+        })
       : await openInProcessSession(entry.runner);
   } catch (error) {
     const hint = isBuiltinRunner(name) ? ' (run `npm run setup` to install the native runners)' : '';

@@ -1,7 +1,8 @@
 import type { RunnerSession } from '../../run/session.js';
 
-/** Runs one session's cases one at a time (a runner process takes one request at a time). */
+/** Runs one session's cases one at a time, unless the session queues them itself. */
 export function serialized(session: RunnerSession): RunnerSession {
+  if (session.queuesCases) return session;
   let queue: Promise<unknown> = Promise.resolve();
   return {
     get runner() {
