@@ -30,7 +30,13 @@ describe('float32Text', () => {
       expect(text.replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9);
     }
     expect(float32Text(0.1)).toBe('0.1');
-    expect(float32Text(-0)).toBe('0');
+    expect(float32Text(0)).toBe('0');
+    // As YAML 1.1 readers read numbers too (src/format/yamlNumber.ts): a '.' and a signed exponent.
+    expect(float32Text(1e-7)).toBe('1.0e-7');
+    expect(float32Text(1e21)).toBe('1.0e+21');
+    expect(float32Text(-0)).toBe('-0.0');
+    // The shortest decimal of the float32 maximum, 3.4028235e38, is past it as a float64.
+    expect(float32Text(-3.4028234663852886e38)).toBe('-3.4028234663852886e+38');
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Case files are read by other tools too, many of them YAML 1.1 readers: PyYAML reads `1e-04` as
  * the string "1e-04", where tconv's YAML 1.2 reader (the `yaml` package) reads 0.0001. Every
- * bundled case file, `tconv schema`'s output and the YAML tconv writes (src/format/yamlNumber.ts)
- * must read the same under both: here PyYAML (in the venv `npm run setup` makes) against `yaml`.
+ * bundled case file, `tconv schema`'s output and the YAML tconv writes (src/format/yamlNumber.ts,
+ * the case files of `tconv import --weights`) must read the same under both: here PyYAML (in the venv `npm run setup` makes) against `yaml`.
  *
  * Without PyYAML the suite fails when CI is set and is skipped locally, with the reason as the
  * skipped test's name.
@@ -11,12 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import onnxProto from 'onnx-proto';
 import { Document, parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caseFileJsonSchema } from '../src/cli/schema.js';
 import { yamlNumber, yamlNumberTags, yamlSafeJson } from '../src/format/yamlNumber.js';
 import { choosePython } from '../runners/torch/python.js';
-import { REPO_ROOT } from './helpers/cli.js';
+import { REPO_ROOT, runCli } from './helpers/cli.js';
 
 const python = choosePython().executable;
 const probe = spawnSync(python, ['-c', 'import yaml'], { encoding: 'utf8' });
@@ -103,6 +104,32 @@ function bundledYamlFiles(): string[] {
   return files.sort();
 }
 
+/**
+ * A one-node ONNX model (ConvTranspose, X [1, 1, 3, 3], W [1, 1, 3, 3], bias [1]) whose weights
+ * JavaScript writes with exponents (1e-7, 1e+21, ...), the form YAML 1.1 reads as a string.
+ */
+function onnxWithWeights(weight: readonly number[], bias: readonly number[]): Uint8Array {
+  const { onnx } = onnxProto;
+  const float = onnx.TensorProto.DataType.FLOAT;
+  const shape = (dims: number[]) => ({
+    tensorType: { elemType: float, shape: { dim: dims.map((dimValue) => ({ dimValue })) } },
+  });
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      node: [{ name: 'up', opType: 'ConvTranspose', input: ['X', 'W', 'B'], output: ['Y'] }],
+      input: [{ name: 'X', type: shape([1, 1, 3, 3]) }],
+      output: [{ name: 'Y', type: { tensorType: { elemType: float } } }],
+      initializer: [
+        { name: 'W', dims: [1, 1, 3, 3], dataType: float, floatData: [...weight] },
+        { name: 'B', dims: [1], dataType: float, floatData: [...bias] },
+      ],
+    },
+  }).finish();
+}
+
 describe.skipIf(missing !== null)(missing ?? 'YAML 1.1 (PyYAML) and YAML 1.2 (yaml) read the same', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'tconv-yaml-readers-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -127,6 +154,24 @@ describe.skipIf(missing !== null)(missing ?? 'YAML 1.1 (PyYAML) and YAML 1.2 (ya
     expect(differences(pyyaml[generated], JSON.parse(readFileSync(generated, 'utf8')))).toEqual([]);
     expect(differences(pyyaml[bundled], JSON.parse(readFileSync(bundled, 'utf8')))).toEqual([]);
   });
+
+  it('a case file tconv import --weights writes: the weights read as the same numbers', async () => {
+    const weight = [1e-7, -2.5e-9, 3e-38, 1e-45, 0.5, -0, 1e21, 3.4028234663852886e38, 0.1];
+    const bias = [2e-8];
+    const model = join(scratch, 'exponents.onnx');
+    writeFileSync(model, onnxWithWeights(weight, bias));
+    const output = join(scratch, 'imported.yaml');
+    const result = await runCli(['import', model, '-o', output, '--weights'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const pyyaml = readWithPyYaml([output]);
+    expect(differences(pyyaml[output], plain(parse(readFileSync(output, 'utf8'))))).toEqual([]);
+    const [imported] = (pyyaml[output] as { cases: { data: { weight: unknown[]; bias: unknown[] } }[] }).cases;
+    // Numbers (not strings such as "1e-07") that are the model's float32 values, signed zero too.
+    const read = imported!.data;
+    expect([...read.weight, ...read.bias].map((value) => typeof value)).toEqual(Array(10).fill('number'));
+    expect(read.weight.map((value) => Math.fround(value as number))).toEqual(weight.map(Math.fround));
+    expect(read.bias.map((value) => Math.fround(value as number))).toEqual(bias.map(Math.fround));
+  }, 120_000);
 
   it('numbers tconv writes (yamlNumber, yamlNumberTags, yamlSafeJson)', () => {
     const values = [
