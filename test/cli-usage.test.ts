@@ -6,11 +6,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, allDefinitions } from '../src/cli/commands.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { COMMAND_NAMES, allDefinitions, loadCommand } from '../src/cli/commands.js';
 import { HelpRequested, parseCommand } from '../src/cli/options.js';
+import type * as OptionsModule from '../src/cli/options.js';
 import { commandUsage, type CommandDefinition, type OptionDefinition } from '../src/cli/usage.js';
 import { REPO_ROOT, runCli, STACK_TRACE_LINE, type CliResult } from './helpers/cli.js';
+
+/** The option definitions each command's parser was given, by command (see "parses with ..." below). */
+const parsedWith = vi.hoisted(() => new Map<string, unknown>());
+vi.mock('../src/cli/options.js', async (importOriginal) => {
+  const original = await importOriginal<typeof OptionsModule>();
+  return {
+    ...original,
+    parseCommand: (...args: Parameters<typeof original.parseCommand>) => {
+      parsedWith.set(args[0], args[2]);
+      return original.parseCommand(...args);
+    },
+  };
+});
 
 let definitions: CommandDefinition[];
 beforeAll(async () => {
@@ -106,6 +120,16 @@ describe('option definitions', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('each command parses its argv with the very definitions its usage is made from (import included)', async () => {
+    for (const name of COMMAND_NAMES) {
+      const command = await loadCommand(name)!;
+      parsedWith.delete(name);
+      // --help stops every command in its parser, before it does anything.
+      await expect(Promise.resolve().then(() => command.handler(['--help']))).rejects.toBeInstanceOf(HelpRequested);
+      expect(parsedWith.get(name), name).toBe(command.definition.options);
+    }
   });
 
   it('the parser accepts every defined option, and --help / -h', () => {

@@ -38,8 +38,8 @@ const loaders: Readonly<Record<string, () => Promise<LoadedCommand>>> = {
     return { handler: m.fuzzCommand, definition: m.FUZZ_COMMAND };
   },
   import: async () => {
-    const [m, d] = await Promise.all([import('./import.js'), import('./importDefinition.js')]);
-    return { handler: m.importCommand, definition: d.IMPORT_COMMAND };
+    const m = await import('./import.js');
+    return { handler: m.importCommand, definition: m.IMPORT_COMMAND };
   },
   schema: async () => {
     const m = await import('./schema.js');

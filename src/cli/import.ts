@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { loadCaseFiles } from '../case/load.js';
+import { DEFAULT_MAX_ELEMENTS, loadCaseFiles } from '../case/load.js';
 import { EXIT, UserError } from '../errors.js';
 import { caseFile, type CaseFile } from '../import/cases.js';
 import { compareModels, formatComparison } from '../import/compare.js';
@@ -16,10 +16,47 @@ import { importModel } from '../import/index.js';
 import { checkImportTarget, writeImport } from '../import/output.js';
 import { parseInputShapes, shapeText } from '../import/shapes.js';
 import type { ImportedModel } from '../import/types.js';
-import { IMPORT_COMMAND } from './importDefinition.js';
-import { maxElementsOption, parseCommand, requirePositionals } from './options.js';
+import { maxElementsOption, parseCommand, requirePositionals, type CommandDefinition } from './options.js';
 
 const DEFAULT_OUTPUT = join('cases', 'imported.yaml');
+
+/** The command's options, which its parser and its usage (`tconv import --help`) both read. */
+export const IMPORT_COMMAND: CommandDefinition = {
+  name: 'import',
+  synopsis: 'MODEL [-o FILE] [--weights] [--input-shape NAME=DIMS ...] | A B --compare',
+  summary:
+    "one case per transposed convolution of an ONNX (.onnx), Keras (.keras) or TF.js (model.json) model; with --compare, whether both models' layers resolve to the same geometry",
+  options: {
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      description: 'the case file to write (replaces only a file tconv import wrote)',
+      defaultText: DEFAULT_OUTPUT,
+    },
+    weights: {
+      type: 'boolean',
+      description: "embed the model's weights and bias as literal data (else seeded tensors)",
+    },
+    'input-shape': {
+      type: 'string',
+      multiple: true,
+      value: 'NAME=DIMS',
+      description:
+        'size of dynamic dimensions: an ONNX graph input, or a Keras/TF.js layer path, e.g. input=1x3x64x64; repeatable',
+    },
+    compare: {
+      type: 'boolean',
+      description: 'compare two models (A B): whether their layers resolve to the same geometry; writes nothing',
+    },
+    'max-elements': {
+      type: 'string',
+      value: 'N',
+      description: 'refuse tensors larger than N elements, and --weights embedding more values',
+      defaultText: `${DEFAULT_MAX_ELEMENTS}, or the environment variable TCONV_MAX_ELEMENTS`,
+    },
+  },
+};
 
 function sizeText(bytes: number): string {
   return bytes < 1024
