@@ -12,6 +12,7 @@ import { formatPath, locate } from './locate.js';
 import { numericTensors, resolveCaseEntry, type CaseFileSource } from './resolveCase.js';
 import { caseFileSchema } from './schema.js';
 import { validate, type FieldPath, type SchemaError } from './schemaDsl.js';
+import { isWantedPath, wantedInValue } from './wantedCases.js';
 import type { CaseSpec } from './types.js';
 
 export interface LoadedCase {
@@ -35,6 +36,11 @@ export interface LoadedFile {
 export interface LoadOptions {
   /** Largest tensor (input, weight or output) a case may have, in elements. */
   readonly maxElements: number;
+  /**
+   * Only the cases with these names are wanted (`explain --case`): the others are neither parsed
+   * where the file's layout allows it, nor checked, nor resolved (wantedCases.ts). Empty: all.
+   */
+  readonly caseNames?: readonly string[];
 }
 
 export const DEFAULT_MAX_ELEMENTS = 1 << 25;
@@ -128,18 +134,22 @@ export function loadCaseFile(path: string, options: LoadOptions): LoadedFile {
 function loadWhole(text: string, file: CaseFileSource): LoadedFile {
   const { path } = file;
   const parsed = parse(path, text);
-  const schemaErrors = validate(caseFileSchema, parsed.value);
+  const wanted = wantedInValue(file.options.caseNames ?? [], parsed.value);
+  const schemaErrors = validate(caseFileSchema, parsed.value).filter((error) => isWantedPath(wanted, error.path));
   if (schemaErrors.length > 0) {
     const diagnostics = schemaErrors.map((error) => schemaDiagnostic(parsed, path, error));
     throw new UserError(`${path}: the case file does not match schema v1`, EXIT.invalidInput, diagnostics);
   }
   const raw = parsed.value as RawFile;
   if (raw.defaults) numericTensors(raw.defaults);
-  raw.cases.forEach(numericTensors);
+  const cases: LoadedCase[] = [];
+  const rawCases = raw.cases
+    .map((rawCase, index) => ({ rawCase, index }))
+    .filter(({ index }) => isWantedPath(wanted, ['cases', index]));
+  rawCases.forEach(({ rawCase }) => numericTensors(rawCase));
   const diagnostics: Diagnostic[] = [];
   const context = { ...file, ...(raw.defaults ? { defaults: raw.defaults } : {}), seen: new Map<string, number>() };
-  const cases: LoadedCase[] = [];
-  raw.cases.forEach((rawCase, index) => {
+  rawCases.forEach(({ rawCase, index }) => {
     const loaded = resolveCaseEntry(rawCase, index, context, (at, message) =>
       diagnostics.push(diagnosticAt(parsed, path, at, message)),
     );

@@ -11,6 +11,7 @@ import type { LoadedCase, LoadedFile } from './load.js';
 import { numericTensors, resolveCaseEntry, type CaseFileContext, type CaseFileSource } from './resolveCase.js';
 import { caseFileHeadSchema, caseSchema } from './schema.js';
 import { validate } from './schemaDsl.js';
+import { namedAsExpected, wantedItems } from './wantedCases.js';
 
 /** Same options as the whole-file parse. */
 const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
@@ -68,9 +69,11 @@ export function loadItemByItem(text: string, source: CaseFileSource): LoadedFile
     seen: new Map<string, number>(),
   };
   const cases: LoadedCase[] = [];
+  const wanted = wantedItems(source.options.caseNames ?? [], split.items);
   for (const [index, item] of split.items.entries()) {
+    if (wanted && !wanted.has(index)) continue;
     const loaded = loadItem(item, index, context);
-    if (!loaded) return null;
+    if (!loaded || !namedAsExpected(wanted, index, loaded.spec.name)) return null;
     cases.push(loaded);
   }
   return { path: source.path, fileId: source.fileId, description: head.description, cases };

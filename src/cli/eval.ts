@@ -81,8 +81,12 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   if (format !== 'json' && format !== 'table') {
     throw new UserError(`--format expects json or table, got '${String(format)}'`, EXIT.invalidInput);
   }
-  const files = loadCaseFiles(positionals, { maxElements: maxElementsOption(values['max-elements']) });
-  const cases = selectCases(files, stringList(values['case']));
+  const names = stringList(values['case']);
+  const files = loadCaseFiles(positionals, {
+    maxElements: maxElementsOption(values['max-elements']),
+    caseNames: names,
+  });
+  const cases = selectCases(files, names);
   const session = await openSession(String(values['runner']));
   const records: EvalRecord[] = [];
   try {

@@ -39,8 +39,12 @@ export function explainCommand(argv: readonly string[]): number {
   if (format !== 'json' && format !== 'text') {
     throw new UserError(`--format expects text or json, got '${String(format)}'`, EXIT.invalidInput);
   }
-  const files = loadCaseFiles(positionals, { maxElements: maxElementsOption(values['max-elements']) });
-  const cases = selectCases(files, stringList(values['case']));
+  const names = stringList(values['case']);
+  const files = loadCaseFiles(positionals, {
+    maxElements: maxElementsOption(values['max-elements']),
+    caseNames: names,
+  });
+  const cases = selectCases(files, names);
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(cases.map(explainJson), null, 2)}\n`);
   } else {
