@@ -7,9 +7,9 @@
  * whose test cannot fail on the case (a candidate the reference itself fits, a vacuous error bound)
  * is not named; the tried list says why.
  *
- * Order (diagnoses/registry.ts, one file per diagnosis in diagnoses/): special values (Inf * 0 at
- * inserted zeros, NaN not propagated, float32 overflow, subnormals flushed; the only ones tried on a
- * non-finite mismatch) -> float32 rounding (non-auto
+ * Order (diagnoses/registry.ts, one file per diagnosis in diagnoses/): special values (subnormals
+ * flushed, Inf * 0 at inserted zeros, NaN not propagated, float32 overflow, zero signs; the only
+ * ones tried on a non-finite mismatch) -> float32 rounding (non-auto
  * tolerances) -> (a) shift (beginCrop +-1 per axis and combinations, then +-2, +-3 on one axis) ->
  * (b) kernel rotated 180 degrees -> (c) kernel in/out channel axes swapped -> (d) spatial axes
  * transposed (output, kernel, input) -> (e) layout confusion (output, input) -> (f) bias missing /

@@ -23,13 +23,15 @@ import type { DiagnosisStep } from './types.js';
 /**
  * Special values (NaN, infinities, subnormals, overflow, zero signs): tried first, and also when the mismatch
  * is non-finite (where the other hypotheses are not tried). Each applies only to a case whose
- * tensors hold such values (`reference.special`, subnormal operands).
+ * tensors hold such values (`reference.special`, subnormal operands). Flushing comes first: a
+ * subnormal read as 0 under an infinite weight is itself a 0 * Inf = NaN, which a dense-zeros
+ * model can match by coincidence; the NaN-at-inserted-zeros step tries flushing combined with it.
  */
 export const SPECIAL_VALUE_DIAGNOSES: readonly DiagnosisStep[] = [
+  subnormalFlushStep,
   insertedZeroNanStep,
   nanNotPropagatedStep,
   float32OverflowStep,
-  subnormalFlushStep,
   zeroSignStep,
 ];
 

@@ -40,11 +40,17 @@ const dilatedKernelEmulation = (runner: 'tfjs-node' | 'tfjs-cpu' | 'tfjs-wasm'):
 });
 
 /**
- * tfjs-node's 3-D path (TensorFlow's Conv3DBackpropInputV2) returns NaN at zero-inserted or
- * padding positions of its dense formulation when the weights hold NaN or infinities: it
- * multiplies those zeros (0 * NaN = NaN), for some shapes (stride 1 too: a 2x5x1 kernel over a
- * single input). Found by `fuzz --special`, recorded in cases/special/generated.yaml
- * (fuzz-3d-k1-stride2-nan-weight); the 2-D path, and the literal 3-D probes of nan-inf.yaml, do not.
+ * tfjs-node's 3-D path, TensorFlow 2.21's CPU Conv3DBackpropInputV2 (Conv3DCustomBackpropInputOp),
+ * runs GEMM + col2im (real products only) unless its col buffer would exceed 25 times the tensors;
+ * then it falls back on Eigen's CuboidConvolutionBackwardInput, a dense correlation over the
+ * zero-inserted input padded up to the output size. The buffer is sized for shard_size images,
+ * ceil((L3 / 4) / work unit) when the batch is > 1, so a batch of small tensors always falls back;
+ * with batch 1, only large kernels at stride 1 do (e.g. 10^3 input, 5^3 kernel). The dense path
+ * multiplies inserted, padding and past-full zeros by NaN / infinite taps, and tconv's zero-dilated
+ * kernel's zeros by infinite inputs: 0 * Inf = NaN. Which path runs depends on the L3 size, so the
+ * entry holds for any 3-D geometry and the diagnosis decides: the output must be the reference
+ * with NaN exactly where that dense formulation meets a zero with a non-finite value
+ * (diagnoses/dense-zeros.ts). Recorded in cases/special/dense-3d.yaml and generated.yaml.
  */
 const tfjsNode3dInsertedZeros: KnownDivergence = {
   id: 'tfjs-node-3d-inserted-zero-nan',
@@ -53,7 +59,7 @@ const tfjsNode3dInsertedZeros: KnownDivergence = {
   when: (geometry) => geometry.rank === 3,
   diagnoses: ['inserted-zero-nan'],
   reason:
-    "TensorFlow's conv3d_transpose (Conv3DBackpropInputV2) gives NaN at zero-inserted or padding positions when the weights hold NaN or Inf (for some shapes): it multiplies those zeros (0 * NaN = NaN, IEEE 754 7.2), where the definition forms no product. Diagnosed 'Inf * 0 produced NaN at zero-inserted positions'; recorded in cases/special/generated.yaml.",
+    "TensorFlow's conv3d_transpose (Conv3DBackpropInputV2) falls back from GEMM + col2im to Eigen's dense CuboidConvolutionBackwardInput when its col buffer would exceed 25x the tensors (any batch > 1 of small tensors; batch 1 with large stride-1 kernels): a correlation over the zero-inserted input padded up to the output size, which multiplies inserted, padding and past-full zeros by NaN / Inf weights (0 * Inf = NaN, IEEE 754 7.2) where the definition forms no product. Diagnosed 'Inf * 0 produced NaN at zero-inserted positions'; recorded in cases/special/dense-3d.yaml.",
   link: 'https://github.com/tensorflow/tensorflow/blob/v2.21.0/tensorflow/core/kernels/conv_grad_input_ops_3d.cc',
 };
 
