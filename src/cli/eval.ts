@@ -3,6 +3,7 @@ import { loadCaseFiles } from '../case/load.js';
 import { selectCases } from '../case/select.js';
 import { caseTensors } from '../data/tensors.js';
 import { EXIT, UserError } from '../errors.js';
+import { losslessJson } from '../format/losslessJson.js';
 import { formatTensor } from '../format/tensor.js';
 import type { VariantResult } from '../run/results.js';
 import { openSession } from '../run/sessions.js';
@@ -59,7 +60,7 @@ const EVAL_OPTIONS = {
     value: 'json|table',
     default: 'table',
     description:
-      'table: each tensor laid out; json: one array of {case, runner, variant?, status, shape, data, reason?} (a stable contract)',
+      'table: each tensor laid out; json: one array of {case, runner, variant?, status, shape, data, reason?} (a stable contract; in data NaN and the infinities are the strings "NaN", "Infinity", "-Infinity", -0 is -0.0)',
   },
   ...RUNNER_REGISTRATION_OPTIONS,
   'max-elements': COMMON_OPTIONS['max-elements'],
@@ -101,7 +102,8 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   } finally {
     await session.close();
   }
-  if (format === 'json') process.stdout.write(`${JSON.stringify(records)}\n`);
+  // Lossless: JSON.stringify would print NaN and the infinities as null and -0 as 0.
+  if (format === 'json') process.stdout.write(`${losslessJson(records)}\n`);
   return EXIT.ok;
 }
 
