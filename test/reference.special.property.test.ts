@@ -4,7 +4,11 @@
  * element class. The naive version enumerates, per output element, every (input channel, kernel
  * tap) pair whose input position p = (j + beginCrop - q*d) / s is an integer inside the input (the
  * definition: no product at zero-inserted, padded or cropped positions), and applies IEEE 754 to
- * the list of terms directly.
+ * the list of terms directly. The order-dependent outcomes are checked both ways: what float32
+ * evaluation gives in three concrete orders (as listed, positive terms first, negative terms
+ * first; products rounded to float32, every partial sum too) must be accepted, and an outcome
+ * beyond the definition's may be accepted only where one sign's terms reach float32's overflow
+ * threshold (up to the rounding slack of the partial sums).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +17,13 @@ import { caseArbitrary } from '../src/fuzz/arbitraries.js';
 import { resolveGeometry } from '../src/geometry/resolve.js';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import { convTransposeReference, withSpecialValues } from '../src/reference/index.js';
-import { OUTCOME_FINITE, OUTCOME_NAN, OUTCOME_NEG_INF, OUTCOME_POS_INF } from '../src/reference/special.js';
+import {
+  FLOAT32_OVERFLOW_THRESHOLD,
+  OUTCOME_FINITE,
+  OUTCOME_NAN,
+  OUTCOME_NEG_INF,
+  OUTCOME_POS_INF,
+} from '../src/reference/special.js';
 import type { CaseTensors } from '../src/tensor.js';
 import { rowMajorStrides } from '../src/tensor.js';
 
@@ -100,6 +110,36 @@ const OUTCOME_OF: Record<ElementClass, number> = {
   finite: OUTCOME_FINITE,
 };
 
+/** The outcome bit of a float32 value. */
+function outcomeOf(value: number): number {
+  if (Number.isNaN(value)) return OUTCOME_NAN;
+  if (value === Number.POSITIVE_INFINITY) return OUTCOME_POS_INF;
+  if (value === Number.NEGATIVE_INFINITY) return OUTCOME_NEG_INF;
+  return OUTCOME_FINITE;
+}
+
+/** Float32 evaluation of the terms in the given order: each product and each partial sum rounded. */
+function float32Sum(terms: readonly number[]): number {
+  return terms.reduce((sum, term) => Math.fround(sum + Math.fround(term)), 0);
+}
+
+/** Outcomes of three concrete float32 summation orders (listed, positives first, negatives first). */
+function witnessOutcomes(terms: readonly number[]): number[] {
+  const descending = [...terms].sort((a, b) => b - a);
+  return [terms, descending, [...descending].reverse()].map((order) => outcomeOf(float32Sum(order)));
+}
+
+/** The largest sum of one sign's finite terms (what an overflow in some order needs). */
+function oneSignMagnitude(terms: readonly number[]): number {
+  const finite = terms.filter((term) => Number.isFinite(term));
+  const positive = finite.filter((term) => term > 0).reduce((sum, term) => sum + term, 0);
+  const negative = finite.filter((term) => term < 0).reduce((sum, term) => sum - term, 0);
+  return Math.max(positive, negative);
+}
+
+/** Below this, no float32 order of at most a few hundred terms can overflow (gamma_n slack, n << 2^12). */
+const OVERFLOW_FLOOR = FLOAT32_OVERFLOW_THRESHOLD * (1 - 2 ** -12);
+
 const specialCases = caseArbitrary({ conventions: ['torch', 'tf', 'onnx'], dims: [1, 2, 3], maxElements: 200 }).chain(
   (generated) =>
     fc
@@ -118,7 +158,8 @@ describe('reference with special values', () => {
         const reference = withSpecialValues(geometry, tensors, convTransposeReference(geometry, tensors), true);
         const special = reference.special!;
         for (let index = 0; index < geometry.outputElements; index++) {
-          const naive = naiveElement(naiveTerms(geometry, tensors, index));
+          const terms = naiveTerms(geometry, tensors, index);
+          const naive = naiveElement(terms);
           const actual = reference.output[index]!;
           const where = `${spec.distribution} element ${index}: naive ${naive.cls} ${naive.value}, reference ${actual}`;
           // The element's class and, for finite sums, its value (two float64 summation orders).
@@ -131,8 +172,17 @@ describe('reference with special values', () => {
           } else {
             expect(classOf(actual), where).toBe(naive.cls);
           }
-          // The definition's outcome is always among the accepted ones.
-          expect(special.outcomes[index]! & OUTCOME_OF[naive.cls], where).not.toBe(0);
+          // The definition's outcome is always among the accepted ones, and so is what float32
+          // gives in each concrete order; other outcomes only where one sign can overflow.
+          const accepted = special.outcomes[index]!;
+          expect(accepted & OUTCOME_OF[naive.cls], where).not.toBe(0);
+          for (const outcome of witnessOutcomes(terms))
+            expect(accepted & outcome, `${where}, float32 order`).not.toBe(0);
+          if (accepted !== OUTCOME_OF[naive.cls]) {
+            expect(oneSignMagnitude(terms), `${where}: order-dependent`).toBeGreaterThanOrEqual(OVERFLOW_FLOOR);
+          }
+          // Nonzero terms that cancel to zero: the sign is the order's (either is accepted).
+          if (naive.cls === 'finite' && naive.value === 0) expect(special.zeroSign[index], where).toBe(0);
         }
       }),
       { numRuns: 150 },
