@@ -18,9 +18,11 @@ import {
   CONVENTION_NAMES,
   caseArbitrary,
   conventionOf,
+  DEFAULT_FUZZ_MAX_WORK,
   DEFAULT_SPACE,
   type FuzzSpace,
 } from '../src/fuzz/arbitraries.js';
+import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import type { EvaluationContext } from '../src/fuzz/evaluate.js';
 import { runFuzz, type FuzzFinding, type FuzzOptions } from '../src/fuzz/fuzz.js';
 import { KNOWN_DIVERGENCES, type KnownDivergence } from '../src/fuzz/known.js';
@@ -67,9 +69,16 @@ describe('arbitraries', () => {
     { ...DEFAULT_SPACE, maxElements: 9 },
     { conventions: ['onnx'], dims: [2], maxElements: 500 },
     { conventions: ['tf', 'torch'], dims: [1, 3], maxElements: 10_000 },
+    { ...DEFAULT_SPACE, maxWork: 5_000 },
   ];
+  /** Dense work from the resolved geometry (not the generator's own arithmetic). */
+  const denseWork = (g: ConvTransposeGeometry): number =>
+    g.batch *
+    g.outChannels *
+    g.inChannelsPerGroup *
+    g.axes.reduce((total, axis) => total * Math.max(axis.fullSize, axis.outputSize) * axis.effectiveKernelSize, 1);
   for (const space of spaces) {
-    it(`generate only valid, bounded cases (${space.conventions.join('/')}, dims ${space.dims.join('/')}, max ${space.maxElements})`, () => {
+    it(`generate only valid, bounded cases (${space.conventions.join('/')}, dims ${space.dims.join('/')}, max ${space.maxElements}, work ${space.maxWork ?? 'default'})`, () => {
       fc.assert(
         fc.property(caseArbitrary(space), ({ spec, convention }) => {
           const resolved = resolveGeometry(spec);
@@ -77,6 +86,7 @@ describe('arbitraries', () => {
             throw new Error(`${JSON.stringify(spec)}: ${resolved.issues.map((issue) => issue.message).join('; ')}`);
           const g = resolved.geometry;
           expect(Math.max(g.inputElements, g.weightElements, g.outputElements)).toBeLessThanOrEqual(space.maxElements);
+          expect(denseWork(g)).toBeLessThanOrEqual(space.maxWork ?? DEFAULT_FUZZ_MAX_WORK);
           expect(space.dims).toContain(g.rank);
           expect(space.conventions).toContain(convention);
           expect(conventionOf(spec)).toBe(convention);
@@ -626,6 +636,7 @@ describe('a planted bug: SAME_LOWER run as SAME_UPPER', () => {
         conventions: ['torch', 'tf', 'onnx'],
         dims: [1, 2, 3],
         maxElements: 10_000,
+        maxWork: 1_000_000,
         save: dir,
         expectations: null,
         timeoutMs: 10_000,

@@ -19,7 +19,7 @@ async function load(source: RunnerSource): Promise<void> {
     if (!candidate) throw new Error(`${source.modulePath} does not export '${source.exportName}'`);
     const version = await candidate.load();
     runner = candidate;
-    reply({ type: 'loaded', version, executesTogether: candidate.executeBatch !== undefined });
+    reply({ type: 'loaded', version });
   } catch (error) {
     reply({ type: 'load-failed', message: (error as Error).message });
   }
@@ -57,12 +57,19 @@ async function runTogether(items: readonly RunItem[]): Promise<ItemResult[]> {
 }
 
 async function run(request: Extract<HostRequest, { type: 'run' }>): Promise<void> {
-  if (request.together && request.items.length > 1 && runner?.executeBatch) {
+  if (!request.together || request.items.length < 2) {
+    // One reply per item, as it finishes: the parent's timeout restarts at each.
+    for (const item of request.items) reply({ type: 'results', results: [await runOne(item)] });
+    return;
+  }
+  if (runner?.executeBatch) {
     reply({ type: 'results', results: await runTogether(request.items) });
     return;
   }
-  // One reply per item, as it finishes: the parent's timeout restarts at each.
-  for (const item of request.items) reply({ type: 'results', results: [await runOne(item)] });
+  // One after the other, one reply (fewer messages), each item timed on its own.
+  const results: ItemResult[] = [];
+  for (const item of request.items) results.push(await runOne(item));
+  reply({ type: 'results', results });
 }
 
 process.on('message', (message: HostRequest) => {

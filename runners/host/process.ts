@@ -34,11 +34,14 @@ export type ProcessOutcome =
 type Failure = Exclude<ProcessOutcome, { kind: 'result' }>;
 
 export interface ProcessOptions {
-  /** Per-variant timeout; a batch executed together gets one per variant. */
+  /** Per-variant timeout (a batch answered at once gets one for all: see armTimer). */
   readonly timeoutMs: number;
   /** Variants per message (default 1: request/reply, one variant at a time). */
   readonly maxBatch?: number;
-  /** Let the runner execute a batch as one native call (Runner.executeBatch), when it can. */
+  /**
+   * One reply per batch, the runner executing it as one native call when it can
+   * (Runner.executeBatch): fewer messages.
+   */
   readonly together?: boolean;
 }
 
@@ -52,7 +55,6 @@ interface Job {
 
 interface Batch {
   readonly jobs: Map<number, Job>;
-  readonly together: boolean;
 }
 
 type LoadReply = HostReply | Failure;
@@ -66,7 +68,6 @@ export class RunnerProcess {
   private timer: NodeJS.Timeout | undefined;
   private stderrLines: string[] = [];
   private nextId = 1;
-  private executesTogether = false;
   /** Called when the last outcome is delivered (close() waits for it). */
   private drained: (() => void) | undefined;
   private readonly timeoutMs: number;
@@ -95,7 +96,6 @@ export class RunnerProcess {
     if (reply.type === 'load-failed') throw new Error(reply.message);
     if (reply.type !== 'loaded') throw new Error(`unexpected reply ${reply.type}`);
     this.version = reply.version;
-    this.executesTogether = reply.executesTogether;
     return reply.version;
   }
 
@@ -153,8 +153,8 @@ export class RunnerProcess {
     }
     const jobs = this.takeBatch();
     const entries = jobs.map((job): [number, Job] => [this.nextId++, job]);
-    const together = this.together && this.executesTogether && jobs.length > 1;
-    this.batch = { jobs: new Map(entries), together };
+    const together = this.together && jobs.length > 1;
+    this.batch = { jobs: new Map(entries) };
     this.armTimer();
     const items = entries.map(([id, job]): RunItem => ({ id, ...job.item }));
     this.send({ type: 'run', items, together });
@@ -184,16 +184,18 @@ export class RunnerProcess {
     );
   }
 
-  /** Variants executed one after the other get a timeout each; a batch together, one per variant. */
+  /**
+   * One timeout per reply awaited: per variant when they are answered one by one, for the whole
+   * batch when it is answered at once. A batch over its time is not a verdict: its variants run
+   * again alone, each with the full timeout, so only a variant alone is ever reported as a timeout.
+   */
   private armTimer(): void {
     clearTimeout(this.timer);
-    const batch = this.batch;
-    if (!batch) return;
-    const timeoutMs = this.timeoutMs * (batch.together ? batch.jobs.size : 1);
+    if (!this.batch) return;
     this.timer = setTimeout(() => {
       this.killChild();
-      this.failBatch({ kind: 'timeout', timeoutMs });
-    }, timeoutMs);
+      this.failBatch({ kind: 'timeout', timeoutMs: this.timeoutMs });
+    }, this.timeoutMs);
   }
 
   private onResults(results: readonly ItemResult[]): void {

@@ -30,13 +30,13 @@ export type HostRequest =
       readonly type: 'run';
       readonly items: readonly RunItem[];
       /**
-       * Execute the items as one native call when the runner can (Runner.executeBatch), and
-       * reply once for all; otherwise one after the other, one reply per item.
+       * Reply once for all items, executed as one native call when the runner can
+       * (Runner.executeBatch); otherwise one after the other with one reply per item.
        */
       readonly together: boolean;
     };
 
 export type HostReply =
-  | { readonly type: 'loaded'; readonly version: string; readonly executesTogether: boolean }
+  | { readonly type: 'loaded'; readonly version: string }
   | { readonly type: 'load-failed'; readonly message: string }
   | { readonly type: 'results'; readonly results: readonly ItemResult[] };

@@ -8,6 +8,7 @@ import { EXIT, UserError } from '../errors.js';
 import {
   CONVENTION_NAMES,
   DEFAULT_FUZZ_MAX_ELEMENTS,
+  DEFAULT_FUZZ_MAX_WORK,
   RANKS,
   feasibleRanks,
   type ConventionName,
@@ -90,6 +91,13 @@ export const FUZZ_OPTIONS = {
     value: 'N',
     description: 'largest input/weight/output tensor',
     defaultText: String(DEFAULT_FUZZ_MAX_ELEMENTS),
+  },
+  'max-work': {
+    type: 'string',
+    value: 'N',
+    description:
+      'largest dense work of a case in multiply-adds (full output x dilated kernel x channels x batch); channels and batch are drawn within it',
+    defaultText: String(DEFAULT_FUZZ_MAX_WORK),
   },
   save: {
     type: 'string',
@@ -227,8 +235,9 @@ function parseFuzzArguments(argv: readonly string[], registered: readonly string
     (t) => Number(t.replace(/d$/i, '')) as Rank,
   ).sort();
   const maxElements = integerOption('max-elements', text('max-elements'), DEFAULT_FUZZ_MAX_ELEMENTS);
+  const maxWork = integerOption('max-work', text('max-work'), DEFAULT_FUZZ_MAX_WORK);
   const special = values['special'] === true;
-  const space: FuzzSpace = { conventions, dims, maxElements, ...(special ? { special } : {}) };
+  const space: FuzzSpace = { conventions, dims, maxElements, maxWork, ...(special ? { special } : {}) };
   if (feasibleRanks(space).length === 0) {
     throw new UserError(
       `--max-elements ${maxElements} is too small for rank ${dims.join('/')} cases (a rank-r case needs at least 2^r)`,
@@ -252,6 +261,7 @@ function parseFuzzArguments(argv: readonly string[], registered: readonly string
       conventions,
       dims,
       maxElements,
+      maxWork,
       ...(special ? { special } : {}),
       save,
       expectations: text('expectations') ?? null,
@@ -276,6 +286,7 @@ export function fuzzReplayCommand(options: FuzzReportOptions, found: Pick<FuzzFi
     `--conventions ${options.conventions.join(',')}`,
     `--dims ${options.dims.join(',')}`,
     `--max-elements ${options.maxElements}`,
+    `--max-work ${options.maxWork}`,
     ...(options.special ? ['--special'] : []),
     ...(options.expectations ? [`--expectations ${options.expectations}`] : []),
     ...(options.registration ?? []),
@@ -351,7 +362,7 @@ export async function fuzzCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
   };
   say([
-    `tconv fuzz: seed ${options.seed}${options.path ? `, replaying path ${options.path}` : ''}; runners ${options.runners.join(', ') || 'none'} (+ reference); conventions ${options.conventions.join(', ')}; dims ${options.dims.join(', ')}; max elements ${options.maxElements}${options.special ? '; special values' : ''}${options.path ? '' : `; ${budgetText(options)}`}`,
+    `tconv fuzz: seed ${options.seed}${options.path ? `, replaying path ${options.path}` : ''}; runners ${options.runners.join(', ') || 'none'} (+ reference); conventions ${options.conventions.join(', ')}; dims ${options.dims.join(', ')}; max elements ${options.maxElements}; max work ${options.maxWork}${options.special ? '; special values' : ''}${options.path ? '' : `; ${budgetText(options)}`}`,
   ]);
   let stopRequested = false;
   const onSignal = (): void => {

@@ -2,8 +2,9 @@
  * fast-check arbitraries of VALID case specs, built from the geometry module's rules
  * (conventions.ts). Every dependent value is placed inside the range its rule allows for the
  * values it depends on, so nothing is generated and then rejected: a generated spec always
- * resolves (`resolveGeometry(spec).ok`), and its input, weight and output tensors each have at most
- * `maxElements` elements.
+ * resolves (`resolveGeometry(spec).ok`), its input, weight and output tensors each have at most
+ * `maxElements` elements, and its dense work (arbitrary/channels.ts denseSpatialWork times the
+ * channels and batch) is at most `maxWork` multiply-adds.
  *
  * Dependencies, in order: rank, convention -> per axis stride s and dilation d -> kernel k (its
  * k_eff must leave room in the axis budget) -> input i (full = (i-1)s + k_eff within the budget)
@@ -35,12 +36,13 @@ import type { CaseSpec, Distribution } from '../case/types.js';
 import { layoutFor } from '../geometry/build.js';
 import type { Rank } from '../geometry/types.js';
 import { axisOf, type Axis, type Padding } from './arbitrary/axis.js';
-import { channelsOf, rawChannels } from './arbitrary/channels.js';
+import { channelsOf, denseSpatialWork, rawChannels } from './arbitrary/channels.js';
 import { choice, compact, sometimes } from './arbitrary/draws.js';
 import { ONNX_MODES, onnxPadding } from './arbitrary/onnx.js';
 import { AxesArbitrary, type RawAxis } from './arbitrary/raw-axes.js';
 import {
   CONVENTION_NAMES,
+  DEFAULT_FUZZ_MAX_WORK,
   DEFAULT_SPACE,
   axisBudget,
   feasibleRanks,
@@ -53,6 +55,7 @@ import { TORCH_MODES, torchPadding } from './arbitrary/torch.js';
 export {
   CONVENTION_NAMES,
   DEFAULT_FUZZ_MAX_ELEMENTS,
+  DEFAULT_FUZZ_MAX_WORK,
   DEFAULT_SPACE,
   LIMITS,
   RANKS,
@@ -108,14 +111,19 @@ function paddingOf(raw: RawCase, axes: readonly Axis[], raws: readonly RawAxis[]
   return torchPadding(axes, raws, raw.torchMode);
 }
 
-/** Clamps the raw draws into a valid case, in the order of the file comment. */
-function caseOf(raw: RawCase, space: FuzzSpace, name: string): FuzzCase {
+/**
+ * Clamps the raw draws into a valid case, in the order of the file comment; null when the
+ * spatial part alone exceeds the work budget (no channel count can bring it back in).
+ */
+function caseOf(raw: RawCase, space: FuzzSpace, name: string): FuzzCase | null {
   const { rank, convention } = raw;
   const budget = axisBudget(rank, space.maxElements);
   const raws = raw.axes.slice(0, rank);
   const axes = raws.map((rawOne) => axisOf(rawOne, budget, raw.dilated));
   const padding = paddingOf(raw, axes, raws, budget);
-  const channels = channelsOf(raw.channels, axes, padding.outputs, space.maxElements);
+  const maxWork = space.maxWork ?? DEFAULT_FUZZ_MAX_WORK;
+  if (denseSpatialWork(axes, padding.outputs) > maxWork) return null;
+  const channels = channelsOf(raw.channels, axes, padding.outputs, { maxElements: space.maxElements, maxWork });
   const inChannels = channels.group * channels.inPerGroup;
   const spatial = axes.map((a) => a.i);
   const strides = axes.map((a) => a.s);
@@ -145,7 +153,11 @@ export function caseArbitrary(space: FuzzSpace = DEFAULT_SPACE, name = 'fuzz'): 
   }
   const conventions = CONVENTION_NAMES.filter((convention) => space.conventions.includes(convention));
   if (conventions.length === 0) throw new Error('no convention selected');
-  return rawCaseArbitrary(ranks, conventions, space.special === true).map((raw): FuzzCase => caseOf(raw, space, name));
+  // The filter drops the few draws over the work budget (space.ts): a rejection, not a clamp,
+  // because no later value can repair them, and rare enough (<1 %) not to slow generation.
+  return rawCaseArbitrary(ranks, conventions, space.special === true)
+    .map((raw) => caseOf(raw, space, name))
+    .filter((fuzzCase): fuzzCase is FuzzCase => fuzzCase !== null);
 }
 
 /** The convention a spec is written in (what its `padding` says). */

@@ -7,7 +7,7 @@
  *   schemaVersion: 1, command: 'fuzz', tool: {name, version},
  *   environment: {node, platform, runners: {name: version}},
  *   startedAt: ISO time, durationMs,
- *   options: {seed, path, runs, timeMs, runners, conventions, dims, maxElements, save, expectations,
+ *   options: {seed, path, runs, timeMs, runners, conventions, dims, maxElements, maxWork, save, expectations,
  *             timeoutMs, shrinkTimeMs, maxFindings, recycleEvery},
  *   seed,                                     // the seed of round 0 (what --seed replays)
  *   summary: {
@@ -42,6 +42,8 @@ export interface FuzzReportOptions {
   readonly conventions: readonly string[];
   readonly dims: readonly number[];
   readonly maxElements: number;
+  /** Largest dense work of a case (space.ts DEFAULT_FUZZ_MAX_WORK). */
+  readonly maxWork: number;
   /** `--special`: special-value distributions drawn too. */
   readonly special?: boolean;
   readonly save: string | null;

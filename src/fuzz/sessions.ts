@@ -1,24 +1,26 @@
 /**
  * Runner sessions for a fuzz run: opened once and reused for every case (each native runner is
- * one child process for the whole run). The onnxruntime child caches an InferenceSession per
- * distinct model (runners/onnx/session.ts, unbounded), and nearly every fuzz case is a new model
- * (~190 KB each, measured), so that session is recycled every `recycleEvery` cases: the
- * replacement child is started in the background and swapped in when it has loaded, so the
- * fuzzer does not wait for it.
+ * one child process for the whole run), taking variants in batches (runners/host/process.ts;
+ * onnxruntime runs a batch as one graph, runners/onnx/batch.ts). An onnxruntime child still
+ * grows a little with every distinct model it keeps (an LRU of sessions, runners/onnx/session.ts;
+ * measured 169 MB after 1,000 fuzz cases, 206 MB after 6,000), so it is replaced every
+ * `recycleEvery` cases: the replacement is started in the background and swapped in when it has
+ * loaded, so the fuzzer does not wait for it. Starting a process costs about a second of CPU,
+ * hence a long period.
  */
 import type { RunnerSession } from '../run/session.js';
 import { openSession } from '../run/sessions.js';
 
 /** Runners whose child process grows with every distinct case (see the file comment). */
 export const RECYCLED_RUNNERS: ReadonlySet<string> = new Set(['onnxruntime', 'onnxruntime-web']);
-export const DEFAULT_RECYCLE_EVERY = 500;
+export const DEFAULT_RECYCLE_EVERY = 20_000;
 /** Per-variant timeout of native runners during fuzzing: cases are small, a hang is a finding. */
 export const DEFAULT_FUZZ_TIMEOUT_MS = 10_000;
 /**
  * Variants per message to a runner process while fuzzing: what is queued when the process is
  * free goes at once, and onnxruntime runs it as one graph (runners/onnx/batch.ts).
  */
-export const DEFAULT_FUZZ_BATCH = 32;
+export const DEFAULT_FUZZ_BATCH = 64;
 
 export interface FuzzSessionOptions {
   readonly timeoutMs?: number;

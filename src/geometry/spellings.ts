@@ -268,7 +268,22 @@ function onnxMatchedForm(
   };
 }
 
+/**
+ * Spellings per geometry object: a fuzz case asks for them several times (the onnxruntime plan,
+ * then each known-divergence predicate), and the geometry struct is never modified.
+ */
+const onnxSpellingsOf = new WeakMap<ConvTransposeGeometry, readonly Spelling[]>();
+
 export function onnxSpellings(g: ConvTransposeGeometry): Spelling[] {
+  let spellings = onnxSpellingsOf.get(g);
+  if (!spellings) {
+    spellings = computeOnnxSpellings(g);
+    onnxSpellingsOf.set(g, spellings);
+  }
+  return [...spellings];
+}
+
+function computeOnnxSpellings(g: ConvTransposeGeometry): Spelling[] {
   const spellings: Spelling[] = [onnxPadsForm(g)];
   const autoForms = (['SAME_UPPER', 'SAME_LOWER', 'VALID'] as const)
     .map((autoPad) => onnxMatchedForm(g, autoPad, false))

@@ -7,8 +7,11 @@ import type { CaseCounts } from './tally.js';
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_SHRINK_TIME_MS = 60_000;
 export const DEFAULT_MAX_FINDINGS = 10;
-/** Generated cases in flight at once while fuzzing (results are still consumed in order). */
-export const DEFAULT_CONCURRENCY = 2;
+/**
+ * Generated cases in flight at once while fuzzing (results are still consumed in order): enough
+ * for each runner process to find a batch queued whenever it finishes one (runners/host).
+ */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface FuzzOptions {
   readonly seed: number;
@@ -24,7 +27,7 @@ export interface FuzzOptions {
   readonly shrinkTimeMs?: number;
   /** Stop after this many distinct findings (default 10). */
   readonly maxFindings?: number;
-  /** Generated cases evaluated at once while fuzzing (default 2; shrinking is sequential). */
+  /** Generated cases evaluated at once while fuzzing (default 16; shrinking is sequential). */
   readonly concurrency?: number;
   /** Polled before each generated case: true stops fuzzing like the time budget (e.g. Ctrl-C). */
   readonly shouldStop?: () => boolean;
