@@ -19,7 +19,7 @@ import {
   type PreparedRun,
 } from './implementations.js';
 import { benchLayers, type BenchLayer } from './layers.js';
-import { measureFuzzThroughput } from '../src/fuzz/throughput.js';
+import { measureFuzzThroughput, type ThroughputResult } from '../src/fuzz/throughput.js';
 import { measurePeak, type MachinePeak } from './peak.js';
 import { externalThroughput } from './external.js';
 import { measureRunScale } from './scale.js';
@@ -223,26 +223,45 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** Fuzz throughput: cases/s through reference + tfjs-node + onnxruntime, outputs <= 10^4 elements. */
+/** Every runner tconv has: the all-runner fuzz figure. */
+const ALL_RUNNERS = ['tfjs-node', 'onnxruntime', 'onnxruntime-web', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+
+function describeThroughput(title: string, result: ThroughputResult): string {
+  const cpu = Object.entries(result.cpuMsPerCase)
+    .filter(([, ms]) => ms >= 0.005)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
+  const inside = Object.entries(result.latencyMs.runner)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+    .join(', ');
+  return (
+    `${title}: ${result.fuzz_cases_per_second.toFixed(1)} cases/s over ${result.cases} cases ` +
+    `(${result.variantsPerCase.toFixed(2)} variants per case, ${result.wallMsPerCase.toFixed(2)} ms wall per case, ` +
+    `${result.inFlight.toFixed(1)} cases in flight); CPU ms per case by process: ${cpu}; ` +
+    `ms per case inside each runner (wall): ${inside}; reference ${result.latencyMs.reference.toFixed(2)}, ` +
+    `compare ${result.latencyMs.compare.toFixed(2)}`
+  );
+}
+
+/**
+ * Fuzz throughput as `tconv fuzz` runs (default space: outputs <= 10^4 elements, dense work <=
+ * 10^6), through the default runners (reference + tfjs-node + onnxruntime) and through all seven.
+ */
 async function fuzzThroughput(options: BenchOptions): Promise<{ line: string; figures: Record<string, number> }> {
   if (options.noFuzz) return { line: '', figures: {} };
   if (!options.json) process.stderr.write('timing fuzz throughput (reference + tfjs-node + onnxruntime)...\n');
-  const result = await measureFuzzThroughput({ cases: 1000, warmup: 100, space: { maxElements: 10_000 } });
-  const latency = Object.entries(result.latencyMs)
-    .map(([part, ms]) =>
-      typeof ms === 'number'
-        ? `${part} ${ms.toFixed(2)}`
-        : Object.entries(ms)
-            .map(([name, value]) => `${name} ${value.toFixed(2)}`)
-            .join(', '),
-    )
-    .join(', ');
+  const defaults = await measureFuzzThroughput({ cases: 3000, warmup: 200 });
+  if (!options.json) process.stderr.write('timing fuzz throughput (all seven runners)...\n');
+  const all = await measureFuzzThroughput({ cases: 600, warmup: 100, runners: ALL_RUNNERS });
   return {
-    line:
-      `fuzz throughput: ${result.fuzz_cases_per_second.toFixed(1)} cases/s over ${result.cases} cases ` +
-      `(${result.variantsPerCase.toFixed(2)} variants per case, ${result.wallMsPerCase.toFixed(2)} ms wall per case, ` +
-      `${result.inFlight.toFixed(1)} cases in flight; ms of one case's latency: ${latency})`,
-    figures: { fuzz_cases_per_second: round(result.fuzz_cases_per_second) },
+    line: [
+      describeThroughput('fuzz throughput, reference + tfjs-node + onnxruntime', defaults),
+      describeThroughput('fuzz throughput, all seven runners', all),
+    ].join('\n'),
+    figures: {
+      fuzz_cases_per_second: round(defaults.fuzz_cases_per_second),
+      fuzz_cases_per_second_all_runners: round(all.fuzz_cases_per_second),
+    },
   };
 }
 

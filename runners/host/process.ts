@@ -43,6 +43,8 @@ export interface ProcessOptions {
    * (Runner.executeBatch): fewer messages.
    */
   readonly together?: boolean;
+  /** The runner's name, shown in the child's command line (default: the export name). */
+  readonly name?: string;
 }
 
 interface Job {
@@ -73,6 +75,7 @@ export class RunnerProcess {
   private readonly timeoutMs: number;
   private readonly maxBatch: number;
   private readonly together: boolean;
+  private readonly name: string;
   version = '';
 
   constructor(
@@ -82,6 +85,7 @@ export class RunnerProcess {
     this.timeoutMs = options.timeoutMs;
     this.maxBatch = Math.max(1, options.maxBatch ?? 1);
     this.together = options.together ?? false;
+    this.name = options.name ?? source.exportName;
   }
 
   /** Starts the child and loads the runner; throws with the runner's message if it cannot load. */
@@ -245,7 +249,8 @@ export class RunnerProcess {
 
   private spawn(): ChildProcess {
     this.stderrLines = [];
-    const child = fork(CHILD_PATH, [], {
+    // The runner's name in the command line: `ps` (and src/fuzz/processCpu.ts) can tell children apart.
+    const child = fork(CHILD_PATH, [`--runner=${this.name}`], {
       execArgv: needsTsx(this.source.modulePath) ? ['--import', TSX_LOADER] : [],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

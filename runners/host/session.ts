@@ -32,7 +32,12 @@ export async function openIsolatedSession(
   options: IsolatedSessionOptions = {},
 ): Promise<RunnerSession> {
   const maxBatch = options.maxBatch ?? 1;
-  const child = new RunnerProcess(source, { timeoutMs, maxBatch, together: options.together ?? false });
+  const child = new RunnerProcess(source, {
+    timeoutMs,
+    maxBatch,
+    together: options.together ?? false,
+    name: runner.name,
+  });
   const version = await child.start();
   return plannedSession(
     runner,

@@ -6,6 +6,7 @@
 import { DEFAULT_SPACE, type FuzzSpace } from './arbitraries.js';
 import { runFuzz } from './fuzz.js';
 import { KNOWN_DIVERGENCES } from './known.js';
+import { cpuSince, cpuSnapshot } from './processCpu.js';
 import { openFuzzSessions } from './sessions.js';
 import type { RunnerSession } from '../run/session.js';
 
@@ -51,6 +52,12 @@ export interface ThroughputResult {
     /** Per runner: time inside its process (all variants of a case). */
     readonly runner: Readonly<Record<string, number>>;
   };
+  /**
+   * CPU milliseconds per measured case, by process: 'main' (generation, reference, comparison,
+   * messages) and each runner's process (src/fuzz/processCpu.ts; Linux only, else main alone).
+   * Their sum over the machine's cores bounds the rate.
+   */
+  readonly cpuMsPerCase: Readonly<Record<string, number>>;
   readonly newFindings: number;
   readonly knownDivergences: number;
 }
@@ -81,6 +88,7 @@ export async function measureFuzzThroughput(options: ThroughputOptions = {}): Pr
     const sums = { evaluation: 0, prepare: 0, reference: 0, wait: 0, compare: 0 };
     const runner: Record<string, number> = {};
     let evaluated = 0;
+    const cpuBefore = cpuSnapshot();
     const started = performance.now();
     const result = await runFuzz({
       seed,
@@ -104,6 +112,7 @@ export async function measureFuzzThroughput(options: ThroughputOptions = {}): Pr
       },
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSince(cpuBefore);
     const per = (total: number): number => total / Math.max(evaluated, 1);
     const wallMs = result.fuzzMs || seconds * 1000;
     return {
@@ -121,6 +130,7 @@ export async function measureFuzzThroughput(options: ThroughputOptions = {}): Pr
         compare: per(sums.compare),
         runner: Object.fromEntries(Object.entries(runner).map(([name, ms]) => [name, per(ms)])),
       },
+      cpuMsPerCase: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / Math.max(result.runs, 1)])),
       newFindings: result.findings.length,
       knownDivergences: result.known.reduce((total, entry) => total + entry.count, 0),
     };

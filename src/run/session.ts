@@ -94,6 +94,8 @@ async function runPlanned(
 export async function openInProcessSession(
   runner: Runner,
   close: () => Promise<void> = () => Promise.resolve(),
+  /** The runner queues overlapping cases itself (an external runner's connection does). */
+  queuesCases = false,
 ): Promise<RunnerSession> {
   const version = await runner.load();
   return plannedSession(
@@ -106,5 +108,6 @@ export async function openInProcessSession(
     },
     close,
     runner.concurrency ?? 1,
+    queuesCases,
   );
 }
