@@ -29,6 +29,11 @@ export function trailerLine(durationMs: number, summary: RunSummary | undefined)
   return `],${JSON.stringify({ durationMs, ...(summary ? { summary } : {}) }).slice(1)}\n`;
 }
 
+/** A case as one line of the report. */
+export function caseJson(entry: CaseReport): string {
+  return JSON.stringify(entry, encodeNonFinite);
+}
+
 /** Writes a report case by case; `finish` closes the document. */
 export class JsonReportStream {
   private count = 0;
@@ -41,7 +46,12 @@ export class JsonReportStream {
   }
 
   add(entry: CaseReport): void {
-    this.sink.write(`${this.count++ ? ',' : ''}${JSON.stringify(entry, encodeNonFinite)}\n`);
+    this.addJson(caseJson(entry));
+  }
+
+  /** A case already in JSON (caseJson): a run writes the same text to its spool. */
+  addJson(json: string): void {
+    this.sink.write(`${this.count++ ? ',' : ''}${json}\n`);
   }
 
   finish(durationMs: number, summary: RunSummary | undefined): void {

@@ -3,7 +3,7 @@
  * lost to a bad path at the end, and tconv replaces only files it wrote itself: an existing file
  * at an output path must be a tconv file of the same kind, anything else is refused.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXIT, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
@@ -11,8 +11,14 @@ import { writeFileAtomic } from '../io.js';
 /** What a file tconv writes looks like, so it can recognise its own earlier output. */
 export type OutputKind = 'json' | 'junit' | 'html' | 'schema';
 
+/** Up to this size an existing file is read whole; of a larger one (a 100 MB report), its start. */
+const READ_WHOLE_BYTES = 16 << 20;
+const START_BYTES = 64 << 10;
+/** A JSON report's first fields (schema 1 was indented, schema 2 is not). */
+const TCONV_REPORT_START = /^\{\s*"schemaVersion"\s*:\s*\d+\s*,\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"tconv"/;
+
 const RECOGNISERS: Record<OutputKind, (text: string) => boolean> = {
-  json: (text) => parsedJson(text)?.['tool']?.['name'] === 'tconv',
+  json: (text) => TCONV_REPORT_START.test(text) || parsedJson(text)?.['tool']?.['name'] === 'tconv',
   junit: (text) => /<testsuites name="tconv[" ]/.test(text.slice(0, 400)),
   // Reports from before the generator tag still carry tconv's title.
   html: (text) => /<meta name="generator" content="tconv">|<title>tconv /.test(text.slice(0, 2000)),
@@ -28,6 +34,22 @@ function parsedJson(text: string): JsonObject | null {
     return typeof value === 'object' && value !== null ? (value as JsonObject) : null;
   } catch {
     return null;
+  }
+}
+
+/** The file, or its first START_BYTES when it is larger than READ_WHOLE_BYTES. */
+function readStart(path: string): string {
+  const size = statSync(path).size;
+  const buffer = Buffer.alloc(size <= READ_WHOLE_BYTES ? size : START_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    let done = 0;
+    for (let read = -1; done < buffer.length && read !== 0; done += read) {
+      read = readSync(fd, buffer, done, buffer.length - done, done);
+    }
+    return buffer.subarray(0, done).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -52,7 +74,7 @@ export function checkOutputPath(option: string, path: string, kind: OutputKind):
   }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readStart(path);
   } catch (error) {
     throw new UserError(
       `${option} ${path}: cannot read the existing file (${(error as Error).message})`,

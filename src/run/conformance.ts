@@ -176,12 +176,17 @@ async function runCase(entry: LoadedCase, options: ConformanceOptions): Promise<
     convention: describeConvention(entry.geometry.convention),
     conventionKind: entry.geometry.convention.kind,
     geometry: entry.geometry,
-    spellings: allSpellings(entry.geometry),
+    ...(keepsSpellings(variants, options.details) ? { spellings: allSpellings(entry.geometry) } : {}),
     tolerance: describeTolerance(tolerance),
     variants,
     ...(variants.some((variant) => variant.output) ? { referenceOutput: Array.from(reference.output) } : {}),
     ...agreementOf(runnerOutputs, reference, entry, tolerance),
   };
+}
+
+/** Lean reports leave them out of cases whose variants all pass (leanCase), so they are not computed. */
+function keepsSpellings(variants: readonly VariantReport[], level: DetailLevel = 'all'): boolean {
+  return level === 'all' || variants.some((variant) => variant.status !== 'pass');
 }
 
 /** With two or more runner outputs: who agrees with whom, and the odd one out. */
@@ -277,8 +282,11 @@ export async function runCases(
     for (const wake of woken) wake();
   };
   const stopping = (): boolean => failed || (options.shouldStop?.() ?? false);
+  const turn = eventLoopTurns();
   const lane = async (sessions: readonly RunnerSession[]): Promise<void> => {
-    while (!stopping() && next < cases.length) {
+    for (;;) {
+      await turn();
+      if (stopping() || next >= cases.length) return;
       if (next - emitted >= window) {
         await new Promise<void>((resolve) => waiting.push(resolve));
         continue;
@@ -305,6 +313,19 @@ export async function runCases(
       selected: cases.length,
       counts,
     },
+  };
+}
+
+/**
+ * Cases that never wait on I/O (the reference alone) would keep the event loop from turning for
+ * the whole run: Ctrl-C and timers would wait for its end. This lets it turn every 50 ms.
+ */
+function eventLoopTurns(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < 50) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
   };
 }
 
