@@ -18,9 +18,14 @@ interface InFlight {
   readonly result: Promise<CaseEvaluation>;
 }
 
+/** Finished evaluations kept waiting for an older one, per case in flight (bounds memory). */
+const WINDOW_PER_CASE = 4;
+
 /**
- * Cases from fast-check's stream, `concurrency` in flight, results consumed in stream order.
- * Returns the first case with a new finding and its index.
+ * Cases from fast-check's stream, `concurrency` evaluating at once, results consumed in stream
+ * order. A new case starts as soon as any evaluation finishes (not only the oldest), so a slow
+ * case does not leave the runner processes without work; at most WINDOW_PER_CASE * concurrency
+ * cases wait to be consumed. Returns the first case with a new finding and its index.
  */
 async function fuzzPhase(run: FuzzRun, seed: number): Promise<FoundCase | null> {
   const next = valueStream(
@@ -29,14 +34,29 @@ async function fuzzPhase(run: FuzzRun, seed: number): Promise<FoundCase | null> 
   );
   const inFlight: InFlight[] = [];
   let launched = 0;
+  let evaluating = 0;
+  let stopped = false;
   const budget = run.totalRuns - run.runs;
+  const window = run.concurrency * WINDOW_PER_CASE;
   const launch = (): void => {
-    while (inFlight.length < run.concurrency && launched < budget && !run.clock.timeIsUp()) {
+    while (
+      !stopped &&
+      evaluating < run.concurrency &&
+      inFlight.length < window &&
+      launched < budget &&
+      !run.clock.timeIsUp()
+    ) {
       const fuzzCase = next();
       const result = run.evaluate(fuzzCase);
-      result.catch(() => undefined); // awaited in order below
+      evaluating++;
+      // Awaited in order below; finishing frees a place for the next case.
+      result.then(finished, finished);
       inFlight.push({ index: launched++, fuzzCase, result });
     }
+  };
+  const finished = (): void => {
+    evaluating--;
+    launch();
   };
   try {
     for (launch(); inFlight.length > 0; launch()) {
@@ -49,6 +69,7 @@ async function fuzzPhase(run: FuzzRun, seed: number): Promise<FoundCase | null> 
     }
     return null;
   } finally {
+    stopped = true;
     // Cases started after a finding (or a harness error) finish in the background, unused.
     await Promise.allSettled(inFlight.map((entry) => entry.result));
   }
