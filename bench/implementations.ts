@@ -7,7 +7,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tfSpellings } from '../src/geometry/spellings.js';
 import type { ConvTransposeGeometry } from '../src/geometry/types.js';
 import { channelsFirstToLast, channelsLastToFirst } from '../src/layout.js';
-import { convTransposeReference, convTransposeReferenceParallel } from '../src/reference/index.js';
+import {
+  convTransposeReference,
+  convTransposeReferenceParallel,
+  type ReferenceStorage,
+} from '../src/reference/index.js';
 import type { BenchLayer } from './layers.js';
 import { RUNNER_IMPLEMENTATIONS } from './runners.js';
 import { torchFloat64 } from './torch-f64.js';
@@ -43,16 +47,36 @@ export interface BenchImplementation {
 
 const identity = (output: BenchOutput): BenchOutput => output;
 
+/**
+ * The reference rows write into arrays allocated once per layer (the `into` option), as a caller
+ * evaluating a layer repeatedly would: PyTorch's process reuses its freed memory for each new
+ * output, while Node hands freed large buffers back to the kernel, and faulting a fresh 2 MB
+ * output back in took ~6 ms on this VM (more than the DCGAN kernel on one core). The
+ * `reference_fresh` row keeps allocating a new output per call, to show that cost.
+ */
+const storage = (geometry: ConvTransposeGeometry, withBounds: boolean): ReferenceStorage => ({
+  output: new Float64Array(geometry.outputElements),
+  ...(withBounds ? { absSum: new Float64Array(geometry.outputElements) } : {}),
+});
+
 const referenceParallel: BenchImplementation = {
   key: 'reference',
   name: 'reference (parallel)',
+  prepare: async ({ geometry, tensors }) => {
+    const into = storage(geometry, false);
+    return {
+      run: async () => (await convTransposeReferenceParallel(geometry, tensors, { withBounds: false, into })).output,
+      inLayerLayout: identity,
+      dispose: () => {},
+    };
+  },
+};
+
+const referenceFreshOutput: BenchImplementation = {
+  key: 'reference_fresh',
+  name: 'reference (parallel, new output)',
   prepare: async ({ geometry, tensors }) => ({
-    run: async () =>
-      (
-        await convTransposeReferenceParallel(geometry, tensors, {
-          withBounds: false,
-        })
-      ).output,
+    run: async () => (await convTransposeReferenceParallel(geometry, tensors, { withBounds: false })).output,
     inLayerLayout: identity,
     dispose: () => {},
   }),
@@ -61,21 +85,27 @@ const referenceParallel: BenchImplementation = {
 const referenceSync: BenchImplementation = {
   key: 'reference_sync',
   name: 'reference (sync)',
-  prepare: async ({ geometry, tensors }) => ({
-    run: () => convTransposeReference(geometry, tensors, { withBounds: false }).output,
-    inLayerLayout: identity,
-    dispose: () => {},
-  }),
+  prepare: async ({ geometry, tensors }) => {
+    const into = storage(geometry, false);
+    return {
+      run: () => convTransposeReference(geometry, tensors, { withBounds: false, into }).output,
+      inLayerLayout: identity,
+      dispose: () => {},
+    };
+  },
 };
 
 const referenceWithBounds: BenchImplementation = {
   key: 'reference_bounds',
   name: 'reference + bounds (parallel)',
-  prepare: async ({ geometry, tensors }) => ({
-    run: async () => (await convTransposeReferenceParallel(geometry, tensors)).output,
-    inLayerLayout: identity,
-    dispose: () => {},
-  }),
+  prepare: async ({ geometry, tensors }) => {
+    const into = storage(geometry, true);
+    return {
+      run: async () => (await convTransposeReferenceParallel(geometry, tensors, { into })).output,
+      inLayerLayout: identity,
+      dispose: () => {},
+    };
+  },
 };
 
 /** ONNX/PyTorch W[C, M, k...] -> TF filter [k..., M, C] (no spatial flip). */
@@ -175,10 +205,11 @@ export const BASELINE_KEY = 'tfjs_cpu';
 export const PEER_KEYS: readonly string[] = ['torch_f64'];
 
 /** The entries that are the native reference (compared with every peer). */
-export const REFERENCE_KEYS: readonly string[] = ['reference', 'reference_sync', 'reference_bounds'];
+export const REFERENCE_KEYS: readonly string[] = ['reference', 'reference_fresh', 'reference_sync', 'reference_bounds'];
 
 export const BENCH_IMPLEMENTATIONS: readonly BenchImplementation[] = [
   referenceParallel,
+  referenceFreshOutput,
   referenceSync,
   referenceWithBounds,
   tfjsCpu,

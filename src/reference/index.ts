@@ -5,6 +5,7 @@ export {
   type ReferenceOptions,
   type ReferenceOutput,
   type ReferenceResult,
+  type ReferenceStorage,
 } from './reference.js';
 export {
   convTransposeReferenceParallel,

@@ -13,8 +13,12 @@ import {
   assembleResult,
   buildReferenceJobs,
   checkTensors,
+  checkStorage,
   computeReferenceSync,
+  intoStorage,
+  resultArrays,
   type ReferenceOptions,
+  type ReferenceStorage,
   type ReferenceOutput,
   type ReferenceResult,
 } from './reference.js';
@@ -70,23 +74,28 @@ export async function convTransposeReferenceParallel(
   const threads = Math.max(1, Math.floor(options.threads ?? defaultThreadCount()));
   const simd = useSimd(geometry, passes, threads);
   const minWork = options.minParallelWork ?? (simd ? DEFAULT_MIN_PARALLEL_WORK_SIMD : DEFAULT_MIN_PARALLEL_WORK);
-  if (workersFailed || work < minWork) return computeReferenceSync(geometry, tensors, withBounds);
+  const into = options.into;
+  checkStorage(geometry, withBounds, into);
+  if (workersFailed || work < minWork) return computeReferenceSync(geometry, tensors, withBounds, into);
   const started =
-    (simd ? startSimd(geometry, tensors, withBounds, passes, threads) : null) ??
+    (simd ? startSimd(geometry, tensors, withBounds, passes, threads, into) : null) ??
     startScalar(geometry, tensors, withBounds, threads);
   try {
     await started.running;
   } catch (error) {
     // Same summation order: the synchronous path gives the same bits (and rethrows real bugs).
     noteWorkersFailed(error);
-    return computeReferenceSync(geometry, tensors, withBounds);
+    return computeReferenceSync(geometry, tensors, withBounds, into);
   }
-  return started.finish();
+  // The SIMD path wrote into `into` already; the scalar workers' SharedArrayBuffers are copied.
+  return started.wroteInto ? started.finish() : intoStorage(started.finish(), into);
 }
 
 /** Work under way on the workers, and how to assemble its result once they are done. */
 interface Started {
   readonly running: Promise<void>;
+  /** Whether the result arrays are the caller's `into` arrays already. */
+  readonly wroteInto: boolean;
   finish(): ReferenceResult | ReferenceOutput;
 }
 
@@ -101,7 +110,7 @@ function startScalar(
   const running = runJobsOnWorkers(kernelJobs, kernelJobs.map(kernelRowCount), threads);
   // The term counts are pure geometry: count them while the workers compute.
   const termCount = withBounds ? computeTermCounts(geometry) : null;
-  return { running, finish: () => assembleResult(jobs, termCount) };
+  return { running, wroteInto: false, finish: () => assembleResult(jobs, termCount) };
 }
 
 /**
@@ -117,6 +126,7 @@ function startSimd(
   withBounds: boolean,
   passes: number,
   threads: number,
+  into: ReferenceStorage | undefined,
 ): Started | null {
   checkTensors(geometry, tensors);
   const layout = simdLayout(geometry, passes, threads);
@@ -126,10 +136,14 @@ function startSimd(
   const task = buildSimdTask(geometry, tensors, pooled, layout, chunks);
   const running = runSimdTaskOnWorkers(task, kernelModule()!, threads);
   // While the workers compute: fault in the result's fresh pages (fill touches them), and count
-  // the terms (pure geometry); what is left after them is a plain copy.
-  const outputs = task.jobs.map(() => new Float64Array(geometry.outputElements).fill(0));
+  // the terms (pure geometry); what is left after them is a plain copy. Caller's arrays (`into`)
+  // are written as they are.
+  const arrays = resultArrays(geometry, withBounds, into);
+  const outputs = arrays.absSum === null ? [arrays.output] : [arrays.output, arrays.absSum];
+  if (into === undefined) outputs.forEach((array) => array.fill(0));
   const termCount = withBounds ? computeTermCounts(geometry) : null;
   return {
+    wroteInto: into !== undefined,
     // The memory goes back to the pool once every worker is done and the sums are copied out.
     running: running
       .then(() => task.jobs.forEach((job, pass) => copySimdOutput(job, pooled.memory, outputs[pass]!)))

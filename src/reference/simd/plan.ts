@@ -89,7 +89,8 @@ function writeInput(geometry: ConvTransposeGeometry, input: Float32Array, target
 /** The packed weight written in place at byte offset `at` (repackWeight asks for one operand). */
 function writeWeight(geometry: ConvTransposeGeometry, weight: Float32Array, memory: WasmMemory, at: number): void {
   const storage: JobStorage = {
-    operand: (length) => new Float64Array(memory.buffer, at, length).fill(0),
+    // repackWeight writes every element (padding lanes included): no need to clear it first.
+    operand: (length) => new Float64Array(memory.buffer, at, length),
     output: () => {
       throw new Error('reference: the SIMD weight storage has no outputs');
     },
