@@ -11,7 +11,7 @@ export const DEFAULT_MAX_FINDINGS = 10;
  * Generated cases in flight at once while fuzzing (results are still consumed in order): enough
  * for each runner process to find a batch queued whenever it finishes one (runners/host).
  */
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 48;
 
 export interface FuzzOptions {
   readonly seed: number;
