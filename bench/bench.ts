@@ -60,7 +60,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   const implementations = valueOf('--implementations');
   return {
     json: argv.includes('--json'),
-    reps: Number(valueOf('--reps') ?? 9),
+    reps: Number(valueOf('--reps') ?? 15),
     warmup: Number(valueOf('--warmup') ?? 3),
     burst: Math.max(1, Number(valueOf('--burst') ?? 3)),
     layers: layers === undefined ? null : layers.split(','),
